@@ -1,0 +1,196 @@
+//! Component configuration: any serde type, exchanged with Go as JSON.
+//!
+//! The collector hands each component its YAML section. The Go shim turns it into JSON; this
+//! module deserializes it with every unknown field rejected, then runs the component's own
+//! [`Config::validate`]. Errors name the path of the offending field, as in
+//! `rules[2].pattern: regex parse error: ...`.
+
+use std::fmt;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// A component's configuration.
+///
+/// Derive `Serialize`, `Deserialize` and `Default` (the default is what an operator gets for an
+/// empty section), mark the struct `#[serde(deny_unknown_fields, default)]`, and override
+/// [`Config::validate`] for checks serde cannot express.
+pub trait Config: Serialize + DeserializeOwned + Default + Send + Sync + 'static {
+    /// Checks the values after deserialization. Report the field's path in the error.
+    fn validate(&self) -> Result<(), ConfigError> {
+        Ok(())
+    }
+}
+
+/// An invalid configuration value, with the path of the field it is about.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ConfigError {
+    path: String,
+    message: String,
+}
+
+impl ConfigError {
+    /// An error about the field at `path` (`"endpoint"`, `"rules[2].pattern"`, or `""` for the
+    /// whole section).
+    pub fn new(path: impl Into<String>, message: impl fmt::Display) -> ConfigError {
+        ConfigError {
+            path: path.into(),
+            message: message.to_string(),
+        }
+    }
+
+    /// Puts the error inside the field `name`: `pattern` becomes `rules.pattern`, `[2].pattern`
+    /// becomes `rules[2].pattern`.
+    pub fn within(mut self, name: &str) -> ConfigError {
+        self.path = match (self.path.is_empty(), self.path.starts_with('[')) {
+            (true, _) => name.to_owned(),
+            (false, true) => format!("{name}{}", self.path),
+            (false, false) => format!("{name}.{}", self.path),
+        };
+        self
+    }
+
+    /// Puts the error inside element `index` of a list: `pattern` becomes `[2].pattern`.
+    pub fn at_index(mut self, index: usize) -> ConfigError {
+        self.path = if self.path.is_empty() || self.path.starts_with('[') {
+            format!("[{index}]{}", self.path)
+        } else {
+            format!("[{index}].{}", self.path)
+        };
+        self
+    }
+
+    /// The path of the field, empty for the whole section.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// What is wrong with it.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+/// Deserializes a JSON config, rejecting unknown fields, then validates it.
+pub fn from_json<C: Config>(json: &[u8]) -> Result<C, ConfigError> {
+    let mut unknown = Vec::new();
+    let mut json_de = serde_json::Deserializer::from_slice(json);
+    let mut record = |path: serde_ignored::Path<'_>| unknown.push(path.to_string());
+    let ignoring = serde_ignored::Deserializer::new(&mut json_de, &mut record);
+    let config: C = serde_path_to_error::deserialize(ignoring).map_err(|err| {
+        let path = err.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        ConfigError::new(path, without_position(err.inner()))
+    })?;
+    if let Some(path) = unknown.into_iter().next() {
+        return Err(ConfigError::new(path, "unknown field"));
+    }
+    config.validate()?;
+    Ok(config)
+}
+
+/// The JSON form of the default config.
+pub fn default_json<C: Config>() -> Result<Vec<u8>, ConfigError> {
+    serde_json::to_vec(&C::default())
+        .map_err(|err| ConfigError::new("", format!("encoding the default config: {err}")))
+}
+
+/// serde_json appends "at line L column C"; the JSON is machine-made, so the position only
+/// confuses an operator who wrote YAML.
+fn without_position(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    match text.rfind(" at line ") {
+        Some(cut) if err.line() > 0 => text[..cut].to_owned(),
+        _ => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Default, Serialize, Deserialize, PartialEq)]
+    #[serde(deny_unknown_fields, default)]
+    struct Rule {
+        pattern: String,
+    }
+
+    #[derive(Debug, Default, Serialize, Deserialize, PartialEq)]
+    #[serde(default)] // no deny_unknown_fields: the SDK must still reject unknown keys
+    struct Sample {
+        name: String,
+        rules: Vec<Rule>,
+    }
+
+    impl Config for Sample {
+        fn validate(&self) -> Result<(), ConfigError> {
+            for (i, rule) in self.rules.iter().enumerate() {
+                if rule.pattern.is_empty() {
+                    return Err(ConfigError::new("pattern", "must not be empty")
+                        .at_index(i)
+                        .within("rules"));
+                }
+            }
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn type_errors_name_the_field_path() {
+        let err = from_json::<Sample>(br#"{"rules":[{"pattern":"a"},{"pattern":3}]}"#)
+            .expect_err("a number is not a pattern");
+        assert_eq!(err.path(), "rules[1].pattern");
+        assert!(err.message().starts_with("invalid type: integer `3`"), "{err}");
+        assert!(!err.message().contains("line"), "{err}");
+    }
+
+    #[test]
+    fn unknown_fields_are_rejected_without_deny_unknown_fields() {
+        let err = from_json::<Sample>(br#"{"name":"x","nmae":"y"}"#).expect_err("typo");
+        assert_eq!(err.to_string(), "nmae: unknown field");
+    }
+
+    #[test]
+    fn unknown_nested_fields_name_their_path() {
+        let err = from_json::<Sample>(br#"{"rules":[{"pattern":"a","x":1}]}"#)
+            .expect_err("unknown nested key");
+        assert_eq!(err.path(), "rules[0].x");
+        assert!(err.message().contains("unknown field `x`"), "{err}");
+    }
+
+    #[test]
+    fn component_validation_runs_after_decoding() {
+        let err = from_json::<Sample>(br#"{"rules":[{"pattern":"a"},{},{"pattern":""}]}"#)
+            .expect_err("empty pattern");
+        assert_eq!(err.to_string(), "rules[1].pattern: must not be empty");
+    }
+
+    #[test]
+    fn default_round_trips() {
+        let json = default_json::<Sample>().expect("encodes");
+        assert_eq!(from_json::<Sample>(&json).expect("decodes"), Sample::default());
+        assert_eq!(from_json::<Sample>(b"{}").expect("empty"), Sample::default());
+    }
+
+    #[test]
+    fn error_paths_compose() {
+        assert_eq!(ConfigError::new("", "x").within("a").path(), "a");
+        assert_eq!(ConfigError::new("", "x").at_index(1).within("a").path(), "a[1]");
+        assert_eq!(
+            ConfigError::new("b", "x").at_index(0).within("a").path(),
+            "a[0].b"
+        );
+        assert_eq!(ConfigError::new("", "whole").to_string(), "whole");
+    }
+}

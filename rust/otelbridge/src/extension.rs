@@ -1,0 +1,35 @@
+//! Extensions: components that run beside the pipelines, with a lifecycle and no data path.
+
+use std::future::Future;
+
+use crate::{Config, Context, CreateSettings, Error, Stability};
+
+/// An extension instance.
+pub trait Extension: Send + Sync + 'static {
+    /// Starts the extension. Spawn background work here with [`crate::runtime::spawn`], never in
+    /// the factory's `create`.
+    fn start(&self, ctx: &Context) -> impl Future<Output = Result<(), Error>> + Send;
+
+    /// Stops the extension and everything it started, within `ctx`'s deadline.
+    fn shutdown(&self, ctx: &Context) -> impl Future<Output = Result<(), Error>> + Send;
+}
+
+/// Makes extensions of one type from their config.
+pub trait ExtensionFactory: Send + Sync + 'static {
+    /// The config type.
+    type Config: Config;
+    /// The extension type.
+    type Extension: Extension;
+    /// The type name operators write in the collector config (`^[a-zA-Z][0-9a-zA-Z_]{0,62}$`).
+    const TYPE: &'static str;
+    /// How stable the extension is.
+    const STABILITY: Stability;
+
+    /// Creates an extension. Must have no side effects: the collector also creates components
+    /// just to validate a config.
+    fn create(
+        &self,
+        settings: &CreateSettings,
+        config: Self::Config,
+    ) -> Result<Self::Extension, Error>;
+}

@@ -1,0 +1,82 @@
+//! Write OpenTelemetry Collector components in plain Rust and run them inside an ordinary Go
+//! collector.
+//!
+//! A component crate depends on this crate alone. It defines a serde config type (implementing
+//! [`Config`]), a component (implementing [`Processor`] or [`Extension`]) and a factory
+//! (implementing [`ProcessorFactory`] or [`ExtensionFactory`]), and exposes it as a type-erased
+//! [`Factory`] from a `pub fn factory() -> otelbridge::Factory`. The crate builds and tests with
+//! `cargo test` alone; the `otelbridge-abi` crate and the Go shim turn it into a collector
+//! component.
+//!
+//! ```
+//! use otelbridge::{Config, Context, Error, Factory, Outcome, Processor, ProcessorFactory};
+//! use otelbridge::{CreateSettings, Signals, Stability, TracesBatch};
+//! use otelbridge::proto::ExportTraceServiceRequest;
+//!
+//! #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+//! #[serde(deny_unknown_fields, default)]
+//! struct NopConfig {}
+//! impl Config for NopConfig {}
+//!
+//! struct Nop;
+//! impl Processor for Nop {
+//!     async fn process_traces(
+//!         &self,
+//!         _ctx: &Context,
+//!         _batch: TracesBatch<'_>,
+//!     ) -> Result<Outcome<ExportTraceServiceRequest>, Error> {
+//!         Ok(Outcome::Unchanged)
+//!     }
+//! }
+//!
+//! struct NopFactory;
+//! impl ProcessorFactory for NopFactory {
+//!     type Config = NopConfig;
+//!     type Processor = Nop;
+//!     const TYPE: &'static str = "nop";
+//!     const STABILITY: Stability = Stability::Development;
+//!     const SIGNALS: Signals = Signals::TRACES;
+//!     fn create(&self, _: &CreateSettings, _: NopConfig) -> Result<Nop, Error> {
+//!         Ok(Nop)
+//!     }
+//! }
+//!
+//! pub fn factory() -> Factory {
+//!     Factory::processor(NopFactory)
+//! }
+//! # assert_eq!(factory().type_name(), "nop");
+//! ```
+
+mod batch;
+mod component;
+pub mod config;
+mod context;
+pub mod duration;
+mod error;
+mod extension;
+mod factory;
+pub mod logging;
+mod processor;
+pub mod runtime;
+
+pub use batch::{Batch, LogsBatch, MetricsBatch, Outcome, TracesBatch};
+pub use component::{ComponentType, InvalidComponentType, Kind, Signal, Signals, Stability};
+pub use config::{Config, ConfigError};
+pub use context::{Context, Metadata};
+pub use error::{Error, ErrorKind};
+pub use extension::{Extension, ExtensionFactory};
+pub use factory::{CreateSettings, Factory, Instance, ProcessOutcome};
+pub use processor::{Processor, ProcessorFactory};
+
+/// The OTLP request types that cross the boundary, re-exported from `opentelemetry-proto`.
+pub mod proto {
+    pub use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
+    pub use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
+    pub use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
+    pub use opentelemetry_proto::tonic::{common, logs, metrics, resource, trace};
+}
+
+/// Re-exported so component crates and the ABI crate agree on one version.
+pub use prost;
+/// Re-exported so component crates and the ABI crate agree on one version.
+pub use tokio;

@@ -1,0 +1,85 @@
+//! Processors: components that see every batch in a pipeline and pass it on, changed or not.
+
+use std::future::Future;
+
+use crate::proto::{ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest};
+use crate::{
+    Config, Context, CreateSettings, Error, LogsBatch, MetricsBatch, Outcome, Signal, Signals,
+    Stability, TracesBatch,
+};
+
+/// A processor instance. The collector creates one per pipeline signal it is used in.
+///
+/// Implement the `process_*` method of each signal your factory lists in
+/// [`ProcessorFactory::SIGNALS`]; the others are never called. Methods take `&self`: keep mutable
+/// state behind a lock or atomics, since batches may arrive concurrently.
+pub trait Processor: Send + Sync + 'static {
+    /// Starts the processor before the first batch. The default does nothing.
+    fn start(&self, ctx: &Context) -> impl Future<Output = Result<(), Error>> + Send {
+        let _ = ctx;
+        async { Ok(()) }
+    }
+
+    /// Stops the processor after the last batch. The default does nothing.
+    fn shutdown(&self, ctx: &Context) -> impl Future<Output = Result<(), Error>> + Send {
+        let _ = ctx;
+        async { Ok(()) }
+    }
+
+    /// Processes a batch of spans.
+    fn process_traces(
+        &self,
+        ctx: &Context,
+        batch: TracesBatch<'_>,
+    ) -> impl Future<Output = Result<Outcome<ExportTraceServiceRequest>, Error>> + Send {
+        let _ = (ctx, batch);
+        async { Err(unsupported(Signal::Traces)) }
+    }
+
+    /// Processes a batch of metrics.
+    fn process_metrics(
+        &self,
+        ctx: &Context,
+        batch: MetricsBatch<'_>,
+    ) -> impl Future<Output = Result<Outcome<ExportMetricsServiceRequest>, Error>> + Send {
+        let _ = (ctx, batch);
+        async { Err(unsupported(Signal::Metrics)) }
+    }
+
+    /// Processes a batch of log records.
+    fn process_logs(
+        &self,
+        ctx: &Context,
+        batch: LogsBatch<'_>,
+    ) -> impl Future<Output = Result<Outcome<ExportLogsServiceRequest>, Error>> + Send {
+        let _ = (ctx, batch);
+        async { Err(unsupported(Signal::Logs)) }
+    }
+}
+
+/// Makes processors of one type from their config.
+pub trait ProcessorFactory: Send + Sync + 'static {
+    /// The config type.
+    type Config: Config;
+    /// The processor type.
+    type Processor: Processor;
+    /// The type name operators write in the collector config (`^[a-zA-Z][0-9a-zA-Z_]{0,62}$`).
+    const TYPE: &'static str;
+    /// How stable the processor is.
+    const STABILITY: Stability;
+    /// The signals the processor handles.
+    const SIGNALS: Signals;
+
+    /// Creates a processor. Must have no side effects (no threads, sockets or files): the
+    /// collector also creates components just to validate a config. Start real work in
+    /// [`Processor::start`].
+    fn create(
+        &self,
+        settings: &CreateSettings,
+        config: Self::Config,
+    ) -> Result<Self::Processor, Error>;
+}
+
+fn unsupported(signal: Signal) -> Error {
+    Error::permanent(format!("this processor does not handle {signal}"))
+}
