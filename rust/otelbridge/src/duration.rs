@@ -32,8 +32,8 @@ pub enum ParseDurationError {
 pub fn parse(text: &str) -> Result<Duration, ParseDurationError> {
     let invalid = || ParseDurationError::Invalid(text.to_owned());
     let mut rest = text.strip_prefix('+').unwrap_or(text);
-    if rest.starts_with('-') {
-        return match parse(&rest[1..]) {
+    if let Some(magnitude) = rest.strip_prefix('-') {
+        return match parse(magnitude) {
             Ok(d) if d.is_zero() => Ok(d),
             _ => Err(ParseDurationError::Negative(text.to_owned())),
         };

@@ -40,6 +40,11 @@ pub fn in_scope<F: Future>(scope: LogScope, future: F) -> impl Future<Output = F
     SCOPE.scope(scope, future)
 }
 
+/// Runs `f` inside `scope`, on the calling thread.
+pub fn sync_in_scope<R>(scope: LogScope, f: impl FnOnce() -> R) -> R {
+    SCOPE.sync_scope(scope, f)
+}
+
 /// Runs `future` inside the caller's scope, if it has one.
 pub fn in_current_scope<F: Future>(future: F) -> impl Future<Output = F::Output> {
     let scope = with_current(|s| s.cloned());

@@ -1,0 +1,89 @@
+//! Decoding the context records the host sends with each call (layout in ffi/README.md).
+
+use otelbridge::{Error, ErrorKind, Metadata};
+
+use crate::abi::OTB_CONTEXT_METADATA;
+
+/// What the context records carry.
+#[derive(Debug, Default)]
+pub(crate) struct Records {
+    pub(crate) metadata: Metadata,
+}
+
+/// Reads the records; unknown tags are skipped so that newer hosts can add some.
+pub(crate) fn decode(bytes: &[u8]) -> Result<Records, Error> {
+    let mut reader = Reader { bytes };
+    let mut metadata = Vec::new();
+    while !reader.bytes.is_empty() {
+        let tag = reader.take(1)?[0];
+        let len = reader.u32()? as usize;
+        let mut record = Reader { bytes: reader.take(len)? };
+        if tag == OTB_CONTEXT_METADATA {
+            let key = record.string()?;
+            let count = record.u32()? as usize;
+            let values = (0..count).map(|_| record.string()).collect::<Result<_, _>>()?;
+            metadata.push((key, values));
+        }
+    }
+    Ok(Records {
+        metadata: if metadata.is_empty() { Metadata::default() } else { Metadata::new(metadata) },
+    })
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], Error> {
+        if n > self.bytes.len() {
+            return Err(Error::new(ErrorKind::Internal, "malformed context records: truncated"));
+        }
+        let (head, tail) = self.bytes.split_at(n);
+        self.bytes = tail;
+        Ok(head)
+    }
+
+    fn u32(&mut self) -> Result<u32, Error> {
+        let raw = self.take(4)?;
+        Ok(u32::from_le_bytes([raw[0], raw[1], raw[2], raw[3]]))
+    }
+
+    fn string(&mut self) -> Result<String, Error> {
+        let len = self.u32()? as usize;
+        String::from_utf8(self.take(len)?.to_vec())
+            .map_err(|_| Error::new(ErrorKind::Internal, "malformed context records: not UTF-8"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn string(out: &mut Vec<u8>, s: &str) {
+        out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+        out.extend_from_slice(s.as_bytes());
+    }
+
+    #[test]
+    fn reads_metadata_and_skips_unknown_records() {
+        let mut record = Vec::new();
+        string(&mut record, "x-tenant");
+        record.extend_from_slice(&2u32.to_le_bytes());
+        string(&mut record, "a");
+        string(&mut record, "b");
+        let mut bytes = vec![99, 1, 0, 0, 0, 7]; // an unknown tag with one byte
+        bytes.push(OTB_CONTEXT_METADATA);
+        bytes.extend_from_slice(&(record.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(&record);
+        let records = decode(&bytes).expect("well formed");
+        assert_eq!(records.metadata.get("x-tenant"), ["a", "b"]);
+    }
+
+    #[test]
+    fn truncated_records_are_an_error() {
+        let err = decode(&[OTB_CONTEXT_METADATA, 9, 0, 0, 0, 1]).expect_err("truncated");
+        assert_eq!(err.kind(), ErrorKind::Internal);
+        assert!(decode(&[]).expect("empty").metadata.is_empty());
+    }
+}

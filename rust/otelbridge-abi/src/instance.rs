@@ -1,0 +1,56 @@
+//! A created component instance, as the ABI keeps it.
+
+use std::sync::{Arc, OnceLock};
+
+use otelbridge::logging::{self, LogScope};
+use otelbridge::{CreateSettings, Error, ErrorKind, Instance};
+
+use crate::{library, log};
+
+/// Everything a call needs about its instance. Pending calls hold an `Arc` to it, so freeing the
+/// handle never pulls it from under running work.
+pub(crate) struct InstanceState {
+    pub(crate) instance: Instance,
+    pub(crate) scope: LogScope,
+    failure: OnceLock<String>,
+}
+
+impl InstanceState {
+    /// Marks the instance failed after a panic; it refuses further work.
+    pub(crate) fn mark_failed(&self, reason: &str) {
+        let _ = self.failure.set(reason.to_owned());
+    }
+
+    /// The error for calls on a failed instance.
+    pub(crate) fn failure(&self) -> Option<Error> {
+        self.failure.get().map(|reason| {
+            Error::new(
+                ErrorKind::Panicked,
+                format!("instance {} failed earlier and accepts no more work: {reason}", self.scope.component_id),
+            )
+        })
+    }
+}
+
+/// Creates an instance of the component at `index`.
+pub(crate) fn create(
+    index: u32,
+    id: &[u8],
+    config_json: &[u8],
+    log_sink: u64,
+    log_level: u32,
+) -> Result<Arc<InstanceState>, Error> {
+    let factory = library::factory(index)?;
+    let id = std::str::from_utf8(id)
+        .map_err(|_| Error::new(ErrorKind::Internal, "the component id is not UTF-8"))?;
+    let scope = LogScope {
+        component_id: id.into(),
+        sink: log_sink,
+        max_level: log::level_filter(log_level),
+    };
+    log::enable(log_level);
+    let instance = logging::sync_in_scope(scope.clone(), || {
+        factory.create(&CreateSettings::new(id), config_json)
+    })?;
+    Ok(Arc::new(InstanceState { instance, scope, failure: OnceLock::new() }))
+}
