@@ -1,0 +1,203 @@
+//! The `probe` processor.
+
+use std::time::Duration;
+
+use otelbridge::proto::common::v1::{AnyValue, KeyValue, any_value};
+use otelbridge::proto::{ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest};
+use otelbridge::{
+    Batch, Config, ConfigError, Context, CreateSettings, Error, ErrorKind, Factory, LogsBatch,
+    MetricsBatch, Outcome, Processor, ProcessorFactory, Signals, Stability, TracesBatch,
+};
+
+/// The metadata key whose value overrides the configured action for one call.
+pub const ACTION_KEY: &str = "probe-action";
+
+/// What the probe does with a batch.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Pass it on unchanged, without decoding.
+    Pass,
+    /// Decode, add the resource attribute `probe.seen = true` (and one `probe.md.<key>` per
+    /// metadata key), encode.
+    Rewrite,
+    /// Drop it.
+    Drop,
+    /// Fail with this kind (retryable errors carry a 2s retry-after and gRPC/HTTP codes).
+    Fail(ErrorKind),
+    /// Panic.
+    Panic,
+    /// Wait this long (honouring cancellation by being dropped), then pass.
+    Sleep(Duration),
+    /// Yield to the runtime once (so the call goes pending), then rewrite.
+    YieldThenRewrite,
+    /// Log an info event with fields, then pass.
+    Log,
+}
+
+impl std::str::FromStr for Action {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Action, String> {
+        let (verb, arg) = text.split_once(':').unwrap_or((text, ""));
+        Ok(match verb {
+            "pass" => Action::Pass,
+            "rewrite" => Action::Rewrite,
+            "drop" => Action::Drop,
+            "panic" => Action::Panic,
+            "yield" => Action::YieldThenRewrite,
+            "log" => Action::Log,
+            "sleep" => Action::Sleep(otelbridge::duration::parse(arg).map_err(|e| e.to_string())?),
+            "fail" => Action::Fail(match arg {
+                "permanent" => ErrorKind::Permanent,
+                "retryable" => ErrorKind::Retryable,
+                "cancelled" => ErrorKind::Cancelled,
+                "deadline" => ErrorKind::DeadlineExceeded,
+                "exhausted" => ErrorKind::ResourceExhausted,
+                "config" => ErrorKind::InvalidConfig,
+                other => return Err(format!("unknown error kind {other:?}")),
+            }),
+            other => return Err(format!("unknown action {other:?}")),
+        })
+    }
+}
+
+/// The probe's config.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ProbeConfig {
+    /// The action when the call has no `probe-action` metadata (default = "pass").
+    pub action: String,
+    /// Must be at least 1 (default = 1); exists to test validation errors.
+    pub weight: u32,
+}
+
+impl Default for ProbeConfig {
+    fn default() -> ProbeConfig {
+        ProbeConfig { action: "pass".into(), weight: 1 }
+    }
+}
+
+impl Config for ProbeConfig {
+    fn validate(&self) -> Result<(), ConfigError> {
+        self.action.parse::<Action>().map_err(|e| ConfigError::new("action", e))?;
+        if self.weight == 0 {
+            return Err(ConfigError::new("weight", "must be at least 1"));
+        }
+        Ok(())
+    }
+}
+
+struct Probe {
+    default_action: Action,
+}
+
+impl Probe {
+    fn action(&self, ctx: &Context) -> Result<Action, Error> {
+        match ctx.metadata().get(ACTION_KEY).first() {
+            Some(text) => text.parse().map_err(Error::permanent),
+            None => Ok(self.default_action.clone()),
+        }
+    }
+
+    async fn run<T: prost::Message + Default>(
+        &self,
+        ctx: &Context,
+        batch: Batch<'_, T>,
+        mark: fn(&mut T, &[KeyValue]),
+    ) -> Result<Outcome<T>, Error> {
+        let mut action = self.action(ctx)?;
+        if action == Action::YieldThenRewrite {
+            otelbridge::tokio::task::yield_now().await;
+            action = Action::Rewrite;
+        }
+        match action {
+            Action::Pass | Action::YieldThenRewrite => Ok(Outcome::Unchanged),
+            Action::Rewrite => {
+                let mut message = batch.decode()?;
+                let mut attributes = vec![string_attribute("probe.seen", "true")];
+                for (key, values) in ctx.metadata().iter() {
+                    attributes.push(string_attribute(&format!("probe.md.{key}"), &values.join(",")));
+                }
+                mark(&mut message, &attributes);
+                Ok(Outcome::Replaced(message))
+            }
+            Action::Drop => Ok(Outcome::Dropped),
+            Action::Fail(kind) => Err(failure(kind)),
+            Action::Panic => panic!("probe panicked on purpose"),
+            Action::Sleep(delay) => {
+                otelbridge::tokio::time::sleep(delay).await;
+                Ok(Outcome::Unchanged)
+            }
+            Action::Log => {
+                tracing::info!(batch.bytes = batch.bytes().len() as u64, probe.ok = true, ratio = 0.5, "probe saw a batch");
+                Ok(Outcome::Unchanged)
+            }
+        }
+    }
+}
+
+fn failure(kind: ErrorKind) -> Error {
+    let err = Error::new(kind, format!("probe failed on purpose with {kind:?}"));
+    match kind {
+        ErrorKind::Retryable => err.with_retry_after(Duration::from_secs(2)),
+        ErrorKind::ResourceExhausted => err.with_grpc_code(8).with_http_code(429),
+        _ => err,
+    }
+}
+
+fn string_attribute(key: &str, value: &str) -> KeyValue {
+    KeyValue {
+        key: key.to_owned(),
+        value: Some(AnyValue { value: Some(any_value::Value::StringValue(value.to_owned())) }),
+        ..Default::default()
+    }
+}
+
+impl Processor for Probe {
+    async fn process_traces(&self, ctx: &Context, batch: TracesBatch<'_>) -> Result<Outcome<ExportTraceServiceRequest>, Error> {
+        self.run(ctx, batch, |m: &mut ExportTraceServiceRequest, attrs| {
+            for rs in &mut m.resource_spans {
+                rs.resource.get_or_insert_with(Default::default).attributes.extend_from_slice(attrs);
+            }
+        })
+        .await
+    }
+
+    async fn process_metrics(&self, ctx: &Context, batch: MetricsBatch<'_>) -> Result<Outcome<ExportMetricsServiceRequest>, Error> {
+        self.run(ctx, batch, |m: &mut ExportMetricsServiceRequest, attrs| {
+            for rm in &mut m.resource_metrics {
+                rm.resource.get_or_insert_with(Default::default).attributes.extend_from_slice(attrs);
+            }
+        })
+        .await
+    }
+
+    async fn process_logs(&self, ctx: &Context, batch: LogsBatch<'_>) -> Result<Outcome<ExportLogsServiceRequest>, Error> {
+        self.run(ctx, batch, |m: &mut ExportLogsServiceRequest, attrs| {
+            for rl in &mut m.resource_logs {
+                rl.resource.get_or_insert_with(Default::default).attributes.extend_from_slice(attrs);
+            }
+        })
+        .await
+    }
+}
+
+struct ProbeFactory;
+
+impl ProcessorFactory for ProbeFactory {
+    type Config = ProbeConfig;
+    type Processor = Probe;
+    const TYPE: &'static str = "probe";
+    const STABILITY: Stability = Stability::Development;
+    const SIGNALS: Signals = Signals::ALL;
+
+    fn create(&self, _: &CreateSettings, config: ProbeConfig) -> Result<Probe, Error> {
+        let default_action = config.action.parse().map_err(Error::permanent)?;
+        Ok(Probe { default_action })
+    }
+}
+
+/// The probe's factory.
+pub fn factory() -> Factory {
+    Factory::processor(ProbeFactory)
+}
