@@ -1,0 +1,230 @@
+//! Logs: resource, scope and log record attributes and log record bodies are redacted; log
+//! records are dropped.
+
+use otelbridge::proto::ExportLogsServiceRequest;
+use otelbridge::proto::logs::v1::LogRecord;
+
+use crate::policy::{Policy, Tally};
+
+/// Applies `policy` to a logs request in place.
+pub(crate) fn apply(policy: &Policy, request: &mut ExportLogsServiceRequest) -> Tally {
+    let mut tally = Tally::default();
+    if !policy.filters.is_empty() {
+        for scope_logs in request
+            .resource_logs
+            .iter_mut()
+            .flat_map(|rl| &mut rl.scope_logs)
+        {
+            tally.dropped += policy
+                .filters
+                .retain(&mut scope_logs.log_records, |record| &record.attributes);
+        }
+        if tally.dropped > 0 {
+            request.resource_logs.retain_mut(|rl| {
+                rl.scope_logs.retain(|sl| !sl.log_records.is_empty());
+                !rl.scope_logs.is_empty()
+            });
+        }
+    }
+    if !policy.rules.is_empty() {
+        for resource_logs in &mut request.resource_logs {
+            let mut redacted = 0;
+            for scope_logs in &mut resource_logs.scope_logs {
+                redacted += policy.redact_scope(scope_logs.scope.as_mut());
+                for record in &mut scope_logs.log_records {
+                    redacted += redact_record(policy, record);
+                }
+            }
+            tally.redacted += policy.finish_resource(&mut resource_logs.resource, redacted);
+        }
+    }
+    tally
+}
+
+fn redact_record(policy: &Policy, record: &mut LogRecord) -> u64 {
+    let body = record
+        .body
+        .as_mut()
+        .map_or(0, |body| policy.rules.redact_body(body));
+    body + policy.rules.redact_attributes(&mut record.attributes)
+}
+
+#[cfg(test)]
+mod tests {
+    use otelbridge::prost::Message;
+    use otelbridge::proto::common::v1::{AnyValue, KeyValue, KeyValueList, any_value::Value};
+    use otelbridge::proto::logs::v1::{ResourceLogs, ScopeLogs};
+    use otelbridge::{Context, LogsBatch, Outcome, Processor};
+
+    use super::*;
+    use crate::rules::hash;
+    use crate::testutil::{get, get_int, processor, replaced, resource, string_attribute};
+
+    fn record(body: &str, attributes: Vec<KeyValue>) -> LogRecord {
+        LogRecord {
+            body: Some(AnyValue {
+                value: Some(Value::StringValue(body.to_owned())),
+            }),
+            attributes,
+            ..Default::default()
+        }
+    }
+
+    fn body(record: &LogRecord) -> Option<&Value> {
+        record.body.as_ref()?.value.as_ref()
+    }
+
+    fn request(
+        resource_attributes: Vec<KeyValue>,
+        records: Vec<LogRecord>,
+    ) -> ExportLogsServiceRequest {
+        ExportLogsServiceRequest {
+            resource_logs: vec![ResourceLogs {
+                resource: resource(resource_attributes),
+                scope_logs: vec![ScopeLogs {
+                    log_records: records,
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }],
+        }
+    }
+
+    fn records(request: &ExportLogsServiceRequest) -> Vec<&LogRecord> {
+        request
+            .resource_logs
+            .iter()
+            .flat_map(|rl| &rl.scope_logs)
+            .flat_map(|sl| &sl.log_records)
+            .collect()
+    }
+
+    async fn run(
+        json: &str,
+        request: &ExportLogsServiceRequest,
+    ) -> Outcome<ExportLogsServiceRequest> {
+        let bytes = request.encode_to_vec();
+        processor(json)
+            .process_logs(&Context::background(), LogsBatch::from_bytes(&bytes))
+            .await
+            .expect("valid batch")
+    }
+
+    const TOKENS: &str =
+        r#"{"rules":[{"pattern":"tok_[a-z0-9]+"}],"summary_attribute":"redacted"}"#;
+
+    #[tokio::test]
+    async fn logs_nothing_matched_is_unchanged() {
+        let input = request(
+            vec![],
+            vec![record("all fine", vec![string_attribute("k", "v")])],
+        );
+        assert_eq!(run(TOKENS, &input).await, Outcome::Unchanged);
+    }
+
+    #[tokio::test]
+    async fn logs_mask_body_and_attributes() {
+        let input = request(
+            vec![],
+            vec![record(
+                "login with tok_abc1 ok",
+                vec![string_attribute("auth", "tok_zz")],
+            )],
+        );
+        let output = replaced(run(TOKENS, &input).await);
+        let record = records(&output)[0];
+        assert_eq!(
+            body(record),
+            Some(&Value::StringValue("login with **** ok".into()))
+        );
+        assert_eq!(get(&record.attributes, "auth"), Some("****"));
+        let resource = output.resource_logs[0].resource.as_ref().expect("kept");
+        assert_eq!(get_int(&resource.attributes, "redacted"), Some(2));
+    }
+
+    #[tokio::test]
+    async fn logs_mask_structured_body() {
+        let mut input = request(vec![], vec![record("", vec![])]);
+        input.resource_logs[0].scope_logs[0].log_records[0].body = Some(AnyValue {
+            value: Some(Value::KvlistValue(KeyValueList {
+                values: vec![
+                    string_attribute("token", "tok_q1"),
+                    string_attribute("n", "x"),
+                ],
+            })),
+        });
+        let output = replaced(run(TOKENS, &input).await);
+        let Some(Value::KvlistValue(list)) = body(records(&output)[0]) else {
+            panic!("still a key-value list");
+        };
+        assert_eq!(get(&list.values, "token"), Some("****"));
+        assert_eq!(get(&list.values, "n"), Some("x"));
+    }
+
+    #[tokio::test]
+    async fn logs_hash_attribute() {
+        let json = r#"{"rules":[{"pattern":"^\\d+$","action":"hash"}]}"#;
+        let input = request(
+            vec![],
+            vec![record("body 1", vec![string_attribute("user.id", "1234")])],
+        );
+        let output = replaced(run(json, &input).await);
+        let record = records(&output)[0];
+        assert_eq!(
+            get(&record.attributes, "user.id"),
+            Some(hash("1234").as_str())
+        );
+        assert_eq!(body(record), Some(&Value::StringValue("body 1".into())));
+    }
+
+    #[tokio::test]
+    async fn logs_attribute_limited_rule_skips_body_and_other_keys() {
+        let json = r#"{"rules":[{"pattern":"tok_\\w+","attributes":["auth"]}]}"#;
+        let input = request(
+            vec![string_attribute("auth", "tok_r")],
+            vec![record(
+                "tok_body",
+                vec![
+                    string_attribute("auth", "tok_a"),
+                    string_attribute("other", "tok_b"),
+                ],
+            )],
+        );
+        let output = replaced(run(json, &input).await);
+        let record = records(&output)[0];
+        assert_eq!(body(record), Some(&Value::StringValue("tok_body".into())));
+        assert_eq!(get(&record.attributes, "auth"), Some("****"));
+        assert_eq!(get(&record.attributes, "other"), Some("tok_b"));
+        let resource = output.resource_logs[0].resource.as_ref().expect("kept");
+        assert_eq!(get(&resource.attributes, "auth"), Some("****"));
+    }
+
+    #[tokio::test]
+    async fn logs_drop_matching_records() {
+        let json = r#"{"drop":[{"attribute":"level","pattern":"^debug$"}]}"#;
+        let input = request(
+            vec![],
+            vec![
+                record("a", vec![string_attribute("level", "debug")]),
+                record("b", vec![string_attribute("level", "info")]),
+            ],
+        );
+        let output = replaced(run(json, &input).await);
+        let kept: Vec<_> = records(&output)
+            .iter()
+            .filter_map(|r| body(r))
+            .cloned()
+            .collect();
+        assert_eq!(kept, [Value::StringValue("b".into())]);
+    }
+
+    #[tokio::test]
+    async fn logs_all_dropped_is_dropped() {
+        let json = r#"{"drop":[{"attribute":"level","pattern":"debug"}]}"#;
+        let input = request(
+            vec![],
+            vec![record("a", vec![string_attribute("level", "debug")])],
+        );
+        assert_eq!(run(json, &input).await, Outcome::Dropped);
+    }
+}

@@ -1,0 +1,188 @@
+//! The processor: decode, apply the policy, and hand back the smallest honest outcome.
+
+use otelbridge::prost::Message;
+use otelbridge::proto::{
+    ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest,
+};
+use otelbridge::{
+    Batch, Config, Context, Error, ErrorKind, LogsBatch, MetricsBatch, Outcome, Processor,
+    TracesBatch,
+};
+
+use crate::config::RedactConfig;
+use crate::counters::{Counters, Stats};
+use crate::policy::{Policy, Tally};
+use crate::{logs, metrics, traces};
+
+/// The `redact` processor. The collector gets it through [`crate::factory`]; Rust code can also
+/// build one directly and call it through [`Processor`].
+#[derive(Debug)]
+pub struct RedactProcessor {
+    policy: Policy,
+    counters: Counters,
+}
+
+impl RedactProcessor {
+    /// Validates `config` and compiles its patterns. Has no side effects.
+    pub fn new(config: RedactConfig) -> Result<RedactProcessor, Error> {
+        config
+            .validate()
+            .map_err(|err| Error::new(ErrorKind::InvalidConfig, err.to_string()))?;
+        let policy = Policy::compile(&config)
+            .map_err(|err| Error::new(ErrorKind::InvalidConfig, err.to_string()))?;
+        Ok(RedactProcessor {
+            policy,
+            counters: Counters::default(),
+        })
+    }
+
+    /// What the processor has done so far.
+    pub fn stats(&self) -> Stats {
+        self.counters.snapshot()
+    }
+
+    /// Applies the policy to one batch. `Unchanged` (nothing re-encoded) when no rule or filter
+    /// matched, `Dropped` when filters removed every record, `Replaced` otherwise.
+    fn run<T: Message + Default>(
+        &self,
+        signal: &'static str,
+        batch: Batch<'_, T>,
+        apply: fn(&Policy, &mut T) -> Tally,
+        is_empty: fn(&T) -> bool,
+    ) -> Result<Outcome<T>, Error> {
+        let (tally, outcome) = if self.policy.is_noop() {
+            (Tally::default(), Outcome::Unchanged)
+        } else {
+            let mut request = batch.decode()?;
+            let tally = apply(&self.policy, &mut request);
+            let outcome = if tally.is_nothing() {
+                Outcome::Unchanged
+            } else if tally.dropped > 0 && is_empty(&request) {
+                Outcome::Dropped
+            } else {
+                Outcome::Replaced(request)
+            };
+            (tally, outcome)
+        };
+        self.counters.record(tally);
+        tracing::debug!(
+            signal,
+            values_redacted = tally.redacted,
+            records_dropped = tally.dropped,
+            "redact processed a batch"
+        );
+        Ok(outcome)
+    }
+}
+
+impl Processor for RedactProcessor {
+    async fn process_traces(
+        &self,
+        _ctx: &Context,
+        batch: TracesBatch<'_>,
+    ) -> Result<Outcome<ExportTraceServiceRequest>, Error> {
+        self.run("traces", batch, traces::apply, |r| {
+            r.resource_spans.is_empty()
+        })
+    }
+
+    async fn process_metrics(
+        &self,
+        _ctx: &Context,
+        batch: MetricsBatch<'_>,
+    ) -> Result<Outcome<ExportMetricsServiceRequest>, Error> {
+        self.run("metrics", batch, metrics::apply, |r| {
+            r.resource_metrics.is_empty()
+        })
+    }
+
+    async fn process_logs(
+        &self,
+        _ctx: &Context,
+        batch: LogsBatch<'_>,
+    ) -> Result<Outcome<ExportLogsServiceRequest>, Error> {
+        self.run("logs", batch, logs::apply, |r| r.resource_logs.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::processor;
+    use otelbridge::proto::trace::v1::{ResourceSpans, ScopeSpans, Span};
+
+    fn one_span_bytes() -> Vec<u8> {
+        ExportTraceServiceRequest {
+            resource_spans: vec![ResourceSpans {
+                scope_spans: vec![ScopeSpans {
+                    spans: vec![Span::default()],
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }],
+        }
+        .encode_to_vec()
+    }
+
+    #[tokio::test]
+    async fn empty_config_passes_batches_without_decoding_them() {
+        let redact = processor("{}");
+        // Not valid protobuf: decoding would fail, so Unchanged proves nothing was decoded.
+        let garbage = [0xff, 0xff];
+        let outcome = redact
+            .process_traces(&Context::background(), TracesBatch::from_bytes(&garbage))
+            .await
+            .expect("not decoded");
+        assert_eq!(outcome, Outcome::Unchanged);
+        assert_eq!(redact.stats().batches, 1);
+    }
+
+    #[tokio::test]
+    async fn malformed_batch_is_a_permanent_error() {
+        let redact = processor(r#"{"rules":[{"pattern":"x"}]}"#);
+        let err = redact
+            .process_logs(&Context::background(), LogsBatch::from_bytes(&[0xff, 0xff]))
+            .await
+            .expect_err("garbage");
+        assert!(err.is_permanent());
+    }
+
+    #[tokio::test]
+    async fn stats_add_up_across_batches() {
+        let redact = processor(r#"{"drop":[{"attribute":"k","pattern":"x"}]}"#);
+        let bytes = one_span_bytes();
+        for _ in 0..3 {
+            let outcome = redact
+                .process_traces(&Context::background(), TracesBatch::from_bytes(&bytes))
+                .await
+                .expect("valid");
+            assert_eq!(outcome, Outcome::Unchanged);
+        }
+        assert_eq!(
+            redact.stats(),
+            Stats {
+                batches: 3,
+                values_redacted: 0,
+                records_dropped: 0
+            }
+        );
+    }
+
+    #[test]
+    fn new_rejects_an_invalid_config() {
+        let config = RedactConfig {
+            mask_text: String::new(),
+            rules: vec![crate::Rule {
+                pattern: "x".into(),
+                ..Default::default()
+            }],
+            ..RedactConfig::default()
+        };
+        let err = RedactProcessor::new(config).expect_err("empty mask text");
+        assert_eq!(err.kind(), ErrorKind::InvalidConfig);
+        assert_eq!(
+            err.message(),
+            "mask_text: must not be empty when a rule masks"
+        );
+    }
+}

@@ -1,0 +1,248 @@
+//! Spans: resource, scope, span, span event and link attributes are redacted; spans are dropped.
+
+use otelbridge::proto::ExportTraceServiceRequest;
+use otelbridge::proto::trace::v1::Span;
+
+use crate::policy::{Policy, Tally};
+
+/// Applies `policy` to a traces request in place.
+pub(crate) fn apply(policy: &Policy, request: &mut ExportTraceServiceRequest) -> Tally {
+    let mut tally = Tally::default();
+    if !policy.filters.is_empty() {
+        for scope_spans in request
+            .resource_spans
+            .iter_mut()
+            .flat_map(|rs| &mut rs.scope_spans)
+        {
+            tally.dropped += policy
+                .filters
+                .retain(&mut scope_spans.spans, |span| &span.attributes);
+        }
+        if tally.dropped > 0 {
+            request.resource_spans.retain_mut(|rs| {
+                rs.scope_spans.retain(|ss| !ss.spans.is_empty());
+                !rs.scope_spans.is_empty()
+            });
+        }
+    }
+    if !policy.rules.is_empty() {
+        for resource_spans in &mut request.resource_spans {
+            let mut redacted = 0;
+            for scope_spans in &mut resource_spans.scope_spans {
+                redacted += policy.redact_scope(scope_spans.scope.as_mut());
+                for span in &mut scope_spans.spans {
+                    redacted += redact_span(policy, span);
+                }
+            }
+            tally.redacted += policy.finish_resource(&mut resource_spans.resource, redacted);
+        }
+    }
+    tally
+}
+
+fn redact_span(policy: &Policy, span: &mut Span) -> u64 {
+    let rules = &policy.rules;
+    let mut redacted = rules.redact_attributes(&mut span.attributes);
+    for event in &mut span.events {
+        redacted += rules.redact_attributes(&mut event.attributes);
+    }
+    for link in &mut span.links {
+        redacted += rules.redact_attributes(&mut link.attributes);
+    }
+    redacted
+}
+
+#[cfg(test)]
+mod tests {
+    use otelbridge::prost::Message;
+    use otelbridge::proto::common::v1::{InstrumentationScope, KeyValue};
+    use otelbridge::proto::trace::v1::span::{Event, Link};
+    use otelbridge::proto::trace::v1::{ResourceSpans, ScopeSpans};
+    use otelbridge::{Context, Outcome, Processor, TracesBatch};
+
+    use super::*;
+    use crate::rules::hash;
+    use crate::testutil::{get, get_int, processor, replaced, resource, string_attribute};
+
+    fn span(name: &str, attributes: Vec<KeyValue>) -> Span {
+        Span {
+            name: name.to_owned(),
+            attributes,
+            ..Default::default()
+        }
+    }
+
+    fn request(resource_attributes: Vec<KeyValue>, spans: Vec<Span>) -> ExportTraceServiceRequest {
+        ExportTraceServiceRequest {
+            resource_spans: vec![ResourceSpans {
+                resource: resource(resource_attributes),
+                scope_spans: vec![ScopeSpans {
+                    spans,
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }],
+        }
+    }
+
+    async fn run(
+        json: &str,
+        request: &ExportTraceServiceRequest,
+    ) -> Outcome<ExportTraceServiceRequest> {
+        let bytes = request.encode_to_vec();
+        processor(json)
+            .process_traces(&Context::background(), TracesBatch::from_bytes(&bytes))
+            .await
+            .expect("valid batch")
+    }
+
+    fn spans(request: &ExportTraceServiceRequest) -> Vec<&Span> {
+        request
+            .resource_spans
+            .iter()
+            .flat_map(|rs| &rs.scope_spans)
+            .flat_map(|ss| &ss.spans)
+            .collect()
+    }
+
+    const CARDS: &str = r#"{"rules":[{"pattern":"\\d{4}-\\d{4}"}],"summary_attribute":"redacted"}"#;
+
+    #[tokio::test]
+    async fn traces_nothing_matched_is_unchanged() {
+        let input = request(
+            vec![string_attribute("service.name", "shop")],
+            vec![span("op", vec![string_attribute("k", "no digits")])],
+        );
+        assert_eq!(run(CARDS, &input).await, Outcome::Unchanged);
+    }
+
+    #[tokio::test]
+    async fn traces_mask_every_attribute_level() {
+        let card = || string_attribute("card", "paid with 1234-5678");
+        let mut input = request(vec![card()], vec![span("op", vec![card()])]);
+        let scope_spans = &mut input.resource_spans[0].scope_spans[0];
+        scope_spans.scope = Some(InstrumentationScope {
+            attributes: vec![card()],
+            ..Default::default()
+        });
+        scope_spans.spans[0].events = vec![Event {
+            attributes: vec![card()],
+            ..Default::default()
+        }];
+        scope_spans.spans[0].links = vec![Link {
+            attributes: vec![card()],
+            ..Default::default()
+        }];
+
+        let output = replaced(run(CARDS, &input).await);
+        let rs = &output.resource_spans[0];
+        let resource = rs.resource.as_ref().expect("resource kept");
+        let ss = &rs.scope_spans[0];
+        let scope = ss.scope.as_ref().expect("scope kept");
+        let span = &ss.spans[0];
+        for attributes in [
+            &resource.attributes,
+            &scope.attributes,
+            &span.attributes,
+            &span.events[0].attributes,
+            &span.links[0].attributes,
+        ] {
+            assert_eq!(get(attributes, "card"), Some("paid with ****"));
+        }
+        assert_eq!(get_int(&resource.attributes, "redacted"), Some(5));
+    }
+
+    #[tokio::test]
+    async fn traces_hash_replaces_the_whole_value() {
+        let json = r#"{"rules":[{"pattern":"@","action":"hash"}]}"#;
+        let input = request(
+            vec![],
+            vec![span(
+                "op",
+                vec![string_attribute("user", "ann@example.com")],
+            )],
+        );
+        let output = replaced(run(json, &input).await);
+        assert_eq!(
+            get(&spans(&output)[0].attributes, "user"),
+            Some(hash("ann@example.com").as_str())
+        );
+    }
+
+    #[tokio::test]
+    async fn traces_attribute_limited_rule_skips_other_keys() {
+        let json = r#"{"rules":[{"pattern":"secret","attributes":["db.statement"]}]}"#;
+        let input = request(
+            vec![string_attribute("note", "secret")],
+            vec![span(
+                "op",
+                vec![
+                    string_attribute("db.statement", "select secret"),
+                    string_attribute("note", "secret"),
+                ],
+            )],
+        );
+        let output = replaced(run(json, &input).await);
+        let span = spans(&output)[0];
+        assert_eq!(get(&span.attributes, "db.statement"), Some("select ****"));
+        assert_eq!(get(&span.attributes, "note"), Some("secret"));
+        let resource = output.resource_spans[0].resource.as_ref().expect("kept");
+        assert_eq!(get(&resource.attributes, "note"), Some("secret"));
+        // No summary key configured: nothing is added.
+        assert_eq!(resource.attributes.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn traces_drop_removes_matching_spans_and_emptied_resources() {
+        let json = r#"{"drop":[{"attribute":"http.route","pattern":"^/health"}]}"#;
+        let health = || span("health", vec![string_attribute("http.route", "/healthz")]);
+        let mut input = request(
+            vec![],
+            vec![
+                health(),
+                span("buy", vec![string_attribute("http.route", "/buy")]),
+            ],
+        );
+        input
+            .resource_spans
+            .push(request(vec![], vec![health()]).resource_spans.remove(0));
+
+        let output = replaced(run(json, &input).await);
+        assert_eq!(
+            output.resource_spans.len(),
+            1,
+            "the all-health resource went"
+        );
+        let names: Vec<_> = spans(&output).iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["buy"]);
+    }
+
+    #[tokio::test]
+    async fn traces_all_dropped_is_dropped() {
+        let json = r#"{"drop":[{"attribute":"http.route","pattern":"^/health"}]}"#;
+        let input = request(
+            vec![],
+            vec![span(
+                "health",
+                vec![string_attribute("http.route", "/health")],
+            )],
+        );
+        assert_eq!(run(json, &input).await, Outcome::Dropped);
+    }
+
+    #[tokio::test]
+    async fn traces_drop_sees_values_before_redaction() {
+        let json = r#"{"rules":[{"pattern":"health"}],"drop":[{"attribute":"http.route","pattern":"health"}]}"#;
+        let input = request(
+            vec![],
+            vec![
+                span("health", vec![string_attribute("http.route", "/health")]),
+                span("other", vec![string_attribute("note", "health")]),
+            ],
+        );
+        let output = replaced(run(json, &input).await);
+        let kept = spans(&output);
+        assert_eq!(kept.len(), 1);
+        assert_eq!(get(&kept[0].attributes, "note"), Some("****"));
+    }
+}

@@ -1,0 +1,76 @@
+package bridge
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Code is the kind of a failed call, numbered as the C ABI's OTB_STATUS_* codes.
+type Code uint32
+
+// The status codes.
+const (
+	CodeOK                Code = 0
+	CodePermanent         Code = 1
+	CodeRetryable         Code = 2
+	CodeCancelled         Code = 3
+	CodeDeadlineExceeded  Code = 4
+	CodeResourceExhausted Code = 5
+	CodeInvalidConfig     Code = 6
+	CodePanicked          Code = 7
+	CodeInternal          Code = 8
+)
+
+func (c Code) String() string {
+	switch c {
+	case CodeOK:
+		return "ok"
+	case CodePermanent:
+		return "permanent"
+	case CodeRetryable:
+		return "retryable"
+	case CodeCancelled:
+		return "cancelled"
+	case CodeDeadlineExceeded:
+		return "deadline exceeded"
+	case CodeResourceExhausted:
+		return "resource exhausted"
+	case CodeInvalidConfig:
+		return "invalid configuration"
+	case CodePanicked:
+		return "panicked"
+	case CodeInternal:
+		return "internal"
+	}
+	return fmt.Sprintf("code(%d)", uint32(c))
+}
+
+// Error is a failed call's status, as Rust reported it.
+type Error struct {
+	// Code is the error kind.
+	Code Code
+	// Permanent is true when retrying cannot help.
+	Permanent bool
+	// RetryAfter is how long to wait before retrying (0 when unset).
+	RetryAfter time.Duration
+	// GRPCCode and HTTPCode are explicit status codes (0 when unset).
+	GRPCCode, HTTPCode int
+	// Message says what went wrong.
+	Message string
+}
+
+func (e *Error) Error() string {
+	return e.Message
+}
+
+// Unwrap lets errors.Is match context.Canceled and context.DeadlineExceeded.
+func (e *Error) Unwrap() error {
+	switch e.Code {
+	case CodeCancelled:
+		return context.Canceled
+	case CodeDeadlineExceeded:
+		return context.DeadlineExceeded
+	}
+	return nil
+}

@@ -1,0 +1,98 @@
+//go:build cgo
+
+package bridge
+
+// #include "otelbridge.h"
+import "C"
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"go.uber.org/zap"
+)
+
+// ErrClosed is returned by calls on an instance that is shutting down or shut down.
+var ErrClosed = errors.New("the component is shut down")
+
+// Instance is a created Rust component instance. Its calls may run concurrently; Shutdown waits
+// for the calls in flight, including calls whose callers gave up on their context.
+type Instance struct {
+	handle *C.OtbInstance
+	sink   uint64
+
+	mu       sync.Mutex
+	closing  bool
+	inFlight sync.WaitGroup
+}
+
+// NewInstance creates an instance of c with collector id id and a JSON config. Its Rust log
+// events go to logger. Nothing runs until Start.
+func (c *Component) NewInstance(id string, configJSON []byte, logger *zap.Logger) (*Instance, error) {
+	sink, level := registerSink(logger)
+	idBytes := []byte(id)
+	var handle *C.OtbInstance
+	var status C.OtbStatus
+	code := C.otelbridge_v1_instance_create(C.uint32_t(c.index),
+		bytesPtr(idBytes), C.size_t(len(idBytes)),
+		bytesPtr(configJSON), C.size_t(len(configJSON)),
+		C.uint64_t(sink), C.uint32_t(level), &handle, &status)
+	if code != C.OTB_STATUS_OK {
+		releaseSink(sink)
+		return nil, statusError(&status)
+	}
+	return &Instance{handle: handle, sink: sink}, nil
+}
+
+// Start starts the instance.
+func (i *Instance) Start(ctx context.Context) error {
+	res, err := i.call(ctx, callStart, 0, nil)
+	res.Free()
+	return err
+}
+
+// Consume runs one batch of OTLP protobuf bytes through the instance. data must stay unchanged
+// until Consume returns. The caller frees the result's data.
+func (i *Instance) Consume(ctx context.Context, signal Signal, data []byte) (Result, error) {
+	return i.call(ctx, callConsume, signal, data)
+}
+
+// Shutdown refuses new calls, waits for those in flight (or for ctx), then shuts the Rust
+// instance down and releases it. Later calls of Shutdown return nil.
+func (i *Instance) Shutdown(ctx context.Context) error {
+	i.mu.Lock()
+	if i.closing {
+		i.mu.Unlock()
+		return nil
+	}
+	i.closing = true
+	i.mu.Unlock()
+
+	drained := make(chan struct{})
+	go func() {
+		i.inFlight.Wait()
+		close(drained)
+	}()
+	select {
+	case <-drained:
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
+	res, err := i.invoke(ctx, callShutdown, 0, nil)
+	res.Free()
+	C.otelbridge_v1_instance_free(i.handle)
+	releaseSink(i.sink)
+	return err
+}
+
+// enter registers a call, unless the instance is shutting down.
+func (i *Instance) enter() bool {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	if i.closing {
+		return false
+	}
+	i.inFlight.Add(1)
+	return true
+}

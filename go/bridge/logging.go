@@ -1,0 +1,151 @@
+package bridge
+
+import (
+	"encoding/binary"
+	"math"
+	"sync"
+	"sync/atomic"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+)
+
+// Log levels as the C ABI numbers them (OTB_LOG_*).
+const (
+	logOff uint32 = iota
+	logError
+	logWarn
+	logInfo
+	logDebug
+)
+
+// Field value types in the flat field encoding (see ffi/README.md).
+const (
+	fieldString = 1
+	fieldInt64  = 2
+	fieldUint64 = 3
+	fieldFloat  = 4
+	fieldBool   = 5
+)
+
+// Sinks map the numbers Rust sees to the zap loggers of component instances. Sink 0 is the
+// bridge's own logger, also used for events of a sink that is already gone.
+var (
+	sinksMu  sync.RWMutex
+	sinks    = map[uint64]*zap.Logger{}
+	nextSink atomic.Uint64
+	fallback atomic.Pointer[zap.Logger]
+)
+
+// SetDefaultLogger sets the logger for events outside any component (such as a panic in a task a
+// component spawned with tokio directly).
+func SetDefaultLogger(logger *zap.Logger) {
+	fallback.Store(logger)
+}
+
+func defaultLogger() *zap.Logger {
+	if l := fallback.Load(); l != nil {
+		return l
+	}
+	return zap.NewNop()
+}
+
+// registerSink gives logger a number and returns it with the most verbose level it records.
+func registerSink(logger *zap.Logger) (uint64, uint32) {
+	id := nextSink.Add(1)
+	sinksMu.Lock()
+	sinks[id] = logger
+	sinksMu.Unlock()
+	return id, levelOf(logger)
+}
+
+func releaseSink(id uint64) {
+	sinksMu.Lock()
+	delete(sinks, id)
+	sinksMu.Unlock()
+}
+
+func sinkLogger(id uint64) *zap.Logger {
+	sinksMu.RLock()
+	logger, ok := sinks[id]
+	sinksMu.RUnlock()
+	if !ok {
+		return defaultLogger()
+	}
+	return logger
+}
+
+// levelOf is the most verbose ABI level logger records, so Rust skips events nobody will see.
+func levelOf(logger *zap.Logger) uint32 {
+	core := logger.Core()
+	switch {
+	case core.Enabled(zapcore.DebugLevel):
+		return logDebug
+	case core.Enabled(zapcore.InfoLevel):
+		return logInfo
+	case core.Enabled(zapcore.WarnLevel):
+		return logWarn
+	case core.Enabled(zapcore.ErrorLevel):
+		return logError
+	}
+	return logOff
+}
+
+func zapLevel(level uint32) zapcore.Level {
+	switch level {
+	case logError:
+		return zapcore.ErrorLevel
+	case logWarn:
+		return zapcore.WarnLevel
+	case logInfo:
+		return zapcore.InfoLevel
+	}
+	return zapcore.DebugLevel
+}
+
+// writeLog sends one Rust event to the sink's logger.
+func writeLog(sink uint64, level uint32, message string, fields []byte) {
+	logger := sinkLogger(sink)
+	if entry := logger.Check(zapLevel(level), message); entry != nil {
+		entry.Write(decodeFields(fields)...)
+	}
+}
+
+// decodeFields reads the flat field records; a malformed tail is dropped, never a crash.
+func decodeFields(b []byte) []zap.Field {
+	var fields []zap.Field
+	for len(b) >= 5 {
+		kind := b[0]
+		keyLen := int(binary.LittleEndian.Uint32(b[1:5]))
+		b = b[5:]
+		if keyLen > len(b) {
+			return fields
+		}
+		key := string(b[:keyLen])
+		b = b[keyLen:]
+		switch {
+		case kind == fieldString && len(b) >= 4:
+			n := int(binary.LittleEndian.Uint32(b))
+			if 4+n > len(b) {
+				return fields
+			}
+			fields = append(fields, zap.String(key, string(b[4:4+n])))
+			b = b[4+n:]
+		case kind == fieldInt64 && len(b) >= 8:
+			fields = append(fields, zap.Int64(key, int64(binary.LittleEndian.Uint64(b))))
+			b = b[8:]
+		case kind == fieldUint64 && len(b) >= 8:
+			fields = append(fields, zap.Uint64(key, binary.LittleEndian.Uint64(b)))
+			b = b[8:]
+		case kind == fieldFloat && len(b) >= 8:
+			fields = append(fields, zap.Float64(key, math.Float64frombits(binary.LittleEndian.Uint64(b))))
+			b = b[8:]
+		case kind == fieldBool && len(b) >= 1:
+			fields = append(fields, zap.Bool(key, b[0] != 0))
+			b = b[1:]
+		default:
+			return fields
+		}
+	}
+	return fields
+}

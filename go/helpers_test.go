@@ -1,0 +1,88 @@
+package otelbridge
+
+import (
+	"context"
+	"testing"
+
+	"go.opentelemetry.io/collector/client"
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/confmap"
+	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.opentelemetry.io/collector/extension"
+	"go.opentelemetry.io/collector/extension/extensiontest"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/collector/processor"
+	"go.opentelemetry.io/collector/processor/processortest"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
+
+	// The Rust test components: probe (processor) and probeext (extension).
+	_ "github.com/otelbridge/otelbridge/go/internal/testlib"
+)
+
+// probeConfig is the probe's default config with the user's section laid over it.
+func probeConfig(t testing.TB, factory processor.Factory, section map[string]any) *Config {
+	t.Helper()
+	cfg := factory.CreateDefaultConfig().(*Config)
+	if err := cfg.Unmarshal(confmap.NewFromStringMap(section)); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// startedProbe creates and starts a probe traces processor feeding sink, logging to an observer.
+func startedProbe(t testing.TB, name string, section map[string]any) (processor.Traces, *consumertest.TracesSink, *observer.ObservedLogs) {
+	t.Helper()
+	factory := NewProcessorFactory("probe")
+	set := processortest.NewNopSettings(factory.Type())
+	set.ID = component.MustNewIDWithName("probe", name)
+	core, logs := observer.New(zap.DebugLevel)
+	set.Logger = zap.New(core)
+	sink := new(consumertest.TracesSink)
+	p, err := factory.CreateTraces(context.Background(), set, probeConfig(t, factory, section), sink)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Start(context.Background(), componenttest.NewNopHost()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.Shutdown(context.Background()) })
+	return p, sink, logs
+}
+
+// withAction asks the probe to do action for one call.
+func withAction(ctx context.Context, action string) context.Context {
+	return client.NewContext(ctx, client.Info{Metadata: client.NewMetadata(map[string][]string{"probe-action": {action}})})
+}
+
+// spans makes a batch of n spans with a resource attribute.
+func spans(n int) ptrace.Traces {
+	td := ptrace.NewTraces()
+	rs := td.ResourceSpans().AppendEmpty()
+	rs.Resource().Attributes().PutStr("service.name", "checkout")
+	ss := rs.ScopeSpans().AppendEmpty()
+	for i := range n {
+		span := ss.Spans().AppendEmpty()
+		span.SetName("GET /cart")
+		span.SetTraceID([16]byte{1, byte(i)})
+		span.SetSpanID([8]byte{2, byte(i)})
+		span.Attributes().PutStr("user.email", "someone@example.com")
+		span.Attributes().PutInt("http.status_code", 200)
+	}
+	return td
+}
+
+func newProbeExt(t testing.TB, section map[string]any) extension.Extension {
+	t.Helper()
+	factory := NewExtensionFactory("probeext")
+	cfg := factory.CreateDefaultConfig().(*Config)
+	if err := cfg.Unmarshal(confmap.NewFromStringMap(section)); err != nil {
+		t.Fatal(err)
+	}
+	ext, err := factory.Create(context.Background(), extensiontest.NewNopSettings(factory.Type()), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ext
+}

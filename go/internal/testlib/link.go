@@ -1,0 +1,6 @@
+// Package testlib links the otelbridge test library (rust/otelbridge-testlib, components probe
+// and probeext) into Go test binaries. Build it first with `make rust`.
+package testlib
+
+// #cgo LDFLAGS: ${SRCDIR}/../../../target/release/libotelbridge_testlib.a -lm -ldl -lpthread -lrt -lgcc_s -lutil -lc
+import "C"

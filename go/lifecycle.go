@@ -1,0 +1,84 @@
+package otelbridge
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"go.opentelemetry.io/collector/component"
+	"go.uber.org/zap"
+
+	"github.com/otelbridge/otelbridge/go/bridge"
+)
+
+var errNotStarted = errors.New("the component has not been started")
+
+// lifecycle is what every Rust-backed component shares: creating the Rust instance at Start (so
+// Create has no side effects), and an idempotent Shutdown that is safe without Start.
+type lifecycle struct {
+	id     component.ID
+	config *Config
+	logger *zap.Logger
+
+	mu       sync.Mutex
+	instance *bridge.Instance
+	stopped  bool
+}
+
+func newLifecycle(id component.ID, cfg *Config, logger *zap.Logger) *lifecycle {
+	bridge.SetDefaultLogger(logger.Named("otelbridge"))
+	return &lifecycle{id: id, config: cfg, logger: logger}
+}
+
+// Start creates and starts the Rust instance.
+func (l *lifecycle) Start(ctx context.Context, _ component.Host) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.instance != nil || l.stopped {
+		return wrapError(l.id, errors.New("start called twice, or after shutdown"))
+	}
+	if err := l.config.Validate(); err != nil {
+		return wrapError(l.id, err)
+	}
+	raw, err := l.config.JSON()
+	if err != nil {
+		return wrapError(l.id, err)
+	}
+	instance, err := l.config.component.NewInstance(l.id.String(), raw, l.logger)
+	if err != nil {
+		return wrapError(l.id, err)
+	}
+	if err := instance.Start(ctx); err != nil {
+		_ = instance.Shutdown(context.Background())
+		return wrapError(l.id, err)
+	}
+	l.instance = instance
+	return nil
+}
+
+// Shutdown waits for calls in flight, shuts the Rust instance down and releases it.
+func (l *lifecycle) Shutdown(ctx context.Context) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.stopped {
+		return nil
+	}
+	l.stopped = true
+	if l.instance == nil {
+		return nil
+	}
+	return wrapError(l.id, l.instance.Shutdown(ctx))
+}
+
+// current is the running instance, or an error before Start and after Shutdown.
+func (l *lifecycle) current() (*bridge.Instance, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	switch {
+	case l.stopped:
+		return nil, wrapError(l.id, bridge.ErrClosed)
+	case l.instance == nil:
+		return nil, wrapError(l.id, errNotStarted)
+	}
+	return l.instance, nil
+}
