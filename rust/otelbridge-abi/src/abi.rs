@@ -245,7 +245,9 @@ pub unsafe extern "C" fn otelbridge_v1_config_default(
     status: *mut OtbStatus,
 ) -> u32 {
     panic::guard_status(status, || {
-        let json = library::factory(index)?.default_config_json().map_err(library::config_error)?;
+        let json = library::factory(index)?
+            .default_config_json()
+            .map_err(library::config_error)?;
         // SAFETY: the caller passes a valid pointer.
         *unsafe { out.as_mut() }.ok_or_else(|| panic::null("out"))? = buffer::from_vec(json);
         Ok(())
@@ -266,7 +268,9 @@ pub unsafe extern "C" fn otelbridge_v1_config_validate(
     panic::guard_status(status, || {
         // SAFETY: the caller passes a valid buffer.
         let json = unsafe { buffer::borrow(json, json_len) };
-        library::factory(index)?.validate_config_json(json).map_err(library::config_error)
+        library::factory(index)?
+            .validate_config_json(json)
+            .map_err(library::config_error)
     })
 }
 
@@ -319,7 +323,15 @@ pub unsafe extern "C" fn otelbridge_v1_instance_start(
 ) -> OtbPoll {
     // SAFETY: the caller keeps the contract above.
     unsafe {
-        call::run(instance, deadline_unix_nano, ctx, ctx_len, result, pending, call::Work::Start)
+        call::run(
+            instance,
+            deadline_unix_nano,
+            ctx,
+            ctx_len,
+            result,
+            pending,
+            call::Work::Start,
+        )
     }
 }
 
@@ -338,7 +350,15 @@ pub unsafe extern "C" fn otelbridge_v1_instance_shutdown(
 ) -> OtbPoll {
     // SAFETY: the caller keeps the contract above.
     unsafe {
-        call::run(instance, deadline_unix_nano, ctx, ctx_len, result, pending, call::Work::Shutdown)
+        call::run(
+            instance,
+            deadline_unix_nano,
+            ctx,
+            ctx_len,
+            result,
+            pending,
+            call::Work::Shutdown,
+        )
     }
 }
 
@@ -365,8 +385,20 @@ pub unsafe extern "C" fn otelbridge_v1_instance_consume(
 ) -> OtbPoll {
     // SAFETY: the caller keeps the contract above.
     unsafe {
-        let work = call::Work::Consume { signal, data, data_len };
-        call::run(instance, deadline_unix_nano, ctx, ctx_len, result, pending, work)
+        let work = call::Work::Consume {
+            signal,
+            data,
+            data_len,
+        };
+        call::run(
+            instance,
+            deadline_unix_nano,
+            ctx,
+            ctx_len,
+            result,
+            pending,
+            work,
+        )
     }
 }
 

@@ -122,14 +122,20 @@ unsafe fn start_call(
     // SAFETY: the host keeps the data alive and unchanged until the call completes, and the future
     // holding this slice is dropped before the completion is reported (see PendingCall::finish).
     let future = unsafe { component_future(Arc::clone(&state), cx, work) };
-    let mut call = Guarded { future: Box::pin(logging::in_scope(state.scope.clone(), future)), state };
+    let mut call = Guarded {
+        future: Box::pin(logging::in_scope(state.scope.clone(), future)),
+        state,
+    };
 
     let _runtime = runtime::handle().enter();
     let mut task_cx = std::task::Context::from_waker(Waker::noop());
     match Pin::new(&mut call).poll(&mut task_cx) {
         Poll::Ready(outcome) => Polled::Ready(outcome),
         Poll::Pending => {
-            let pending = Arc::new(PendingCall { phase: Mutex::new(Phase::Running), token });
+            let pending = Arc::new(PendingCall {
+                phase: Mutex::new(Phase::Running),
+                token,
+            });
             let finisher = Arc::clone(&pending);
             runtime::handle().spawn(async move {
                 let outcome = tokio::select! {
@@ -146,11 +152,21 @@ unsafe fn start_call(
 
 /// # Safety
 /// For `Work::Consume`, the data must outlive the returned future.
-unsafe fn component_future(state: Arc<InstanceState>, cx: Context, work: Work) -> impl Future<Output = CallResult> + Send + 'static {
+unsafe fn component_future(
+    state: Arc<InstanceState>,
+    cx: Context,
+    work: Work,
+) -> impl Future<Output = CallResult> + Send + 'static {
     let consume = match work {
-        Work::Consume { signal, data, data_len } => {
+        Work::Consume {
+            signal,
+            data,
+            data_len,
+        } => {
             // SAFETY: guaranteed by the caller.
-            Some((Signal::from_u32(signal), unsafe { buffer::borrow::<'static>(data, data_len) }))
+            Some((Signal::from_u32(signal), unsafe {
+                buffer::borrow::<'static>(data, data_len)
+            }))
         }
         _ => None,
     };
@@ -160,7 +176,11 @@ unsafe fn component_future(state: Arc<InstanceState>, cx: Context, work: Work) -
             Some((Some(signal), data)) => state.instance.process(&cx, signal, data).await,
             Some((None, _)) => Err(Error::new(ErrorKind::Internal, "unknown signal number")),
             None if is_start => state.instance.start(&cx).await.map(|()| Outcome::Unchanged),
-            None => state.instance.shutdown(&cx).await.map(|()| Outcome::Unchanged),
+            None => state
+                .instance
+                .shutdown(&cx)
+                .await
+                .map(|()| Outcome::Unchanged),
         }
     }
 }
@@ -182,7 +202,9 @@ fn to_instant(deadline_unix_nano: i64) -> Result<Option<Instant>, Error> {
     let deadline = UNIX_EPOCH + Duration::from_nanos(deadline_unix_nano as u64);
     match deadline.duration_since(SystemTime::now()) {
         Ok(left) if !left.is_zero() => Ok(Some(Instant::now() + left)),
-        _ => Err(Error::deadline_exceeded("the call's deadline had passed before it started")),
+        _ => Err(Error::deadline_exceeded(
+            "the call's deadline had passed before it started",
+        )),
     }
 }
 
@@ -253,22 +275,31 @@ impl PendingCall {
 ///
 /// # Safety
 /// `pending` must be a live handle and `result` valid for writes.
-pub(crate) unsafe fn attach(pending: *const OtbPending, waiter: usize, result: *mut OtbResult) -> OtbPoll {
+pub(crate) unsafe fn attach(
+    pending: *const OtbPending,
+    waiter: usize,
+    result: *mut OtbResult,
+) -> OtbPoll {
     let attached = catch_unwind(AssertUnwindSafe(|| {
         // SAFETY: guaranteed by the caller.
         let Some(pending) = (unsafe { pending.as_ref() }) else {
             return Some(Err(panic::null("pending")));
         };
-        let mut phase = pending.call.phase.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut phase = pending
+            .call
+            .phase
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         match std::mem::replace(&mut *phase, Phase::Delivered) {
             Phase::Running => {
                 *phase = Phase::Attached(waiter);
                 None
             }
             Phase::Finished(outcome) => Some(outcome),
-            Phase::Attached(_) | Phase::Delivered => {
-                Some(Err(Error::new(ErrorKind::Internal, "a waiter was already attached to this call")))
-            }
+            Phase::Attached(_) | Phase::Delivered => Some(Err(Error::new(
+                ErrorKind::Internal,
+                "a waiter was already attached to this call",
+            ))),
         }
     }));
     match attached {
@@ -302,10 +333,26 @@ fn deliver(waiter: usize, outcome: CallResult) {
 
 fn to_result(outcome: CallResult) -> OtbResult {
     match outcome {
-        Ok(Outcome::Unchanged) => OtbResult { status: status::ok(), outcome: OTB_OUTCOME_UNCHANGED, data: buffer::EMPTY },
-        Ok(Outcome::Replaced(bytes)) => OtbResult { status: status::ok(), outcome: OTB_OUTCOME_REPLACED, data: buffer::from_vec(bytes) },
-        Ok(Outcome::Dropped) => OtbResult { status: status::ok(), outcome: OTB_OUTCOME_DROPPED, data: buffer::EMPTY },
-        Err(err) => OtbResult { status: status::from_error(&err), outcome: OTB_OUTCOME_UNCHANGED, data: buffer::EMPTY },
+        Ok(Outcome::Unchanged) => OtbResult {
+            status: status::ok(),
+            outcome: OTB_OUTCOME_UNCHANGED,
+            data: buffer::EMPTY,
+        },
+        Ok(Outcome::Replaced(bytes)) => OtbResult {
+            status: status::ok(),
+            outcome: OTB_OUTCOME_REPLACED,
+            data: buffer::from_vec(bytes),
+        },
+        Ok(Outcome::Dropped) => OtbResult {
+            status: status::ok(),
+            outcome: OTB_OUTCOME_DROPPED,
+            data: buffer::EMPTY,
+        },
+        Err(err) => OtbResult {
+            status: status::from_error(&err),
+            outcome: OTB_OUTCOME_UNCHANGED,
+            data: buffer::EMPTY,
+        },
     }
 }
 

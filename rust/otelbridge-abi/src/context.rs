@@ -17,16 +17,24 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Records, Error> {
     while !reader.bytes.is_empty() {
         let tag = reader.take(1)?[0];
         let len = reader.u32()? as usize;
-        let mut record = Reader { bytes: reader.take(len)? };
+        let mut record = Reader {
+            bytes: reader.take(len)?,
+        };
         if tag == OTB_CONTEXT_METADATA {
             let key = record.string()?;
             let count = record.u32()? as usize;
-            let values = (0..count).map(|_| record.string()).collect::<Result<_, _>>()?;
+            let values = (0..count)
+                .map(|_| record.string())
+                .collect::<Result<_, _>>()?;
             metadata.push((key, values));
         }
     }
     Ok(Records {
-        metadata: if metadata.is_empty() { Metadata::default() } else { Metadata::new(metadata) },
+        metadata: if metadata.is_empty() {
+            Metadata::default()
+        } else {
+            Metadata::new(metadata)
+        },
     })
 }
 
@@ -37,7 +45,10 @@ struct Reader<'a> {
 impl<'a> Reader<'a> {
     fn take(&mut self, n: usize) -> Result<&'a [u8], Error> {
         if n > self.bytes.len() {
-            return Err(Error::new(ErrorKind::Internal, "malformed context records: truncated"));
+            return Err(Error::new(
+                ErrorKind::Internal,
+                "malformed context records: truncated",
+            ));
         }
         let (head, tail) = self.bytes.split_at(n);
         self.bytes = tail;

@@ -26,7 +26,10 @@ impl InstanceState {
         self.failure.get().map(|reason| {
             Error::new(
                 ErrorKind::Panicked,
-                format!("instance {} failed earlier and accepts no more work: {reason}", self.scope.component_id),
+                format!(
+                    "instance {} failed earlier and accepts no more work: {reason}",
+                    self.scope.component_id
+                ),
             )
         })
     }
@@ -52,5 +55,9 @@ pub(crate) fn create(
     let instance = logging::sync_in_scope(scope.clone(), || {
         factory.create(&CreateSettings::new(id), config_json)
     })?;
-    Ok(Arc::new(InstanceState { instance, scope, failure: OnceLock::new() }))
+    Ok(Arc::new(InstanceState {
+        instance,
+        scope,
+        failure: OnceLock::new(),
+    }))
 }

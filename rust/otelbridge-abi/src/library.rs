@@ -6,8 +6,8 @@ use std::sync::OnceLock;
 use otelbridge::{ComponentType, ConfigError, Error, ErrorKind, Factory, runtime};
 
 use crate::abi::{
-    OTELBRIDGE_ABI_MAJOR, OTELBRIDGE_ABI_MINOR, OtbComponentInfo, OtbHostCallbacks,
-    OtbLibraryInfo, OtbStr,
+    OTELBRIDGE_ABI_MAJOR, OTELBRIDGE_ABI_MINOR, OtbComponentInfo, OtbHostCallbacks, OtbLibraryInfo,
+    OtbStr,
 };
 use crate::{log, panic};
 
@@ -37,14 +37,21 @@ impl Registry {
             if !seen.insert((factory.kind(), factory.type_name())) {
                 return Err(Error::new(
                     ErrorKind::InvalidConfig,
-                    format!("two {} components have the type {:?}", factory.kind(), factory.type_name()),
+                    format!(
+                        "two {} components have the type {:?}",
+                        factory.kind(),
+                        factory.type_name()
+                    ),
                 ));
             }
         }
         let infos = factories
             .iter()
             .map(|f| OtbComponentInfo {
-                type_name: OtbStr { ptr: f.type_name().as_ptr(), len: f.type_name().len() },
+                type_name: OtbStr {
+                    ptr: f.type_name().as_ptr(),
+                    len: f.type_name().len(),
+                },
                 kind: f.kind() as u32,
                 signals: f.signals().bits(),
                 signals_out: 0,
@@ -75,7 +82,10 @@ pub(crate) fn factory(index: u32) -> Result<&'static Factory, Error> {
     registry.factories.get(index as usize).ok_or_else(|| {
         Error::new(
             ErrorKind::Internal,
-            format!("no component at index {index}: the library has {}", registry.factories.len()),
+            format!(
+                "no component at index {index}: the library has {}",
+                registry.factories.len()
+            ),
         )
     })
 }
@@ -120,5 +130,5 @@ pub(crate) fn configure_runtime(worker_threads: u32) -> Result<(), Error> {
 
 /// A config error as an error status.
 pub(crate) fn config_error(err: ConfigError) -> Error {
-    Error::new(ErrorKind::InvalidConfig, err.to_string())
+    err.into()
 }

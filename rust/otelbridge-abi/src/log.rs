@@ -15,7 +15,9 @@ use tracing::subscriber::Interest;
 use tracing::{Event, Level, Metadata, Subscriber};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 
-use crate::abi::{OTB_LOG_DEBUG, OTB_LOG_ERROR, OTB_LOG_INFO, OTB_LOG_OFF, OTB_LOG_TRACE, OTB_LOG_WARN};
+use crate::abi::{
+    OTB_LOG_DEBUG, OTB_LOG_ERROR, OTB_LOG_INFO, OTB_LOG_OFF, OTB_LOG_TRACE, OTB_LOG_WARN,
+};
 use crate::library;
 
 /// Field value types in the flat encoding.
@@ -122,7 +124,8 @@ impl FlatFields {
     }
 
     fn bytes(&mut self, bytes: &[u8]) {
-        self.encoded.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+        self.encoded
+            .extend_from_slice(&(bytes.len() as u32).to_le_bytes());
         self.encoded.extend_from_slice(bytes);
     }
 }

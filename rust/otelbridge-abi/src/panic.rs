@@ -22,9 +22,14 @@ pub(crate) fn install_hook() {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
         std::panic::set_hook(Box::new(|info| {
-            let location = info.location().map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()));
+            let location = info
+                .location()
+                .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()));
             let message = payload_message(info.payload());
-            tracing::error!(panic.location = location.as_deref().unwrap_or("unknown"), "panic: {message}");
+            tracing::error!(
+                panic.location = location.as_deref().unwrap_or("unknown"),
+                "panic: {message}"
+            );
             LAST_LOCATION.with(|last| *last.borrow_mut() = location);
         }));
     });

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 fn checked_in_header_is_current() {
     let crate_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let root = crate_dir.join("../..");
-    let config = cbindgen::Config::from_file(root.join("ffi/cbindgen.toml")).expect("ffi/cbindgen.toml");
+    let config =
+        cbindgen::Config::from_file(root.join("ffi/cbindgen.toml")).expect("ffi/cbindgen.toml");
     let mut generated = Vec::new();
     cbindgen::Builder::new()
         .with_crate(&crate_dir)

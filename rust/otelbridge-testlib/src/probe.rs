@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use otelbridge::proto::common::v1::{AnyValue, KeyValue, any_value};
-use otelbridge::proto::{ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest};
+use otelbridge::proto::{
+    ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest,
+};
 use otelbridge::{
     Batch, Config, ConfigError, Context, CreateSettings, Error, ErrorKind, Factory, LogsBatch,
     MetricsBatch, Outcome, Processor, ProcessorFactory, Signals, Stability, TracesBatch,
@@ -73,13 +75,18 @@ pub struct ProbeConfig {
 
 impl Default for ProbeConfig {
     fn default() -> ProbeConfig {
-        ProbeConfig { action: "pass".into(), weight: 1 }
+        ProbeConfig {
+            action: "pass".into(),
+            weight: 1,
+        }
     }
 }
 
 impl Config for ProbeConfig {
     fn validate(&self) -> Result<(), ConfigError> {
-        self.action.parse::<Action>().map_err(|e| ConfigError::new("action", e))?;
+        self.action
+            .parse::<Action>()
+            .map_err(|e| ConfigError::new("action", e))?;
         if self.weight == 0 {
             return Err(ConfigError::new("weight", "must be at least 1"));
         }
@@ -116,7 +123,10 @@ impl Probe {
                 let mut message = batch.decode()?;
                 let mut attributes = vec![string_attribute("probe.seen", "true")];
                 for (key, values) in ctx.metadata().iter() {
-                    attributes.push(string_attribute(&format!("probe.md.{key}"), &values.join(",")));
+                    attributes.push(string_attribute(
+                        &format!("probe.md.{key}"),
+                        &values.join(","),
+                    ));
                 }
                 mark(&mut message, &attributes);
                 Ok(Outcome::Replaced(message))
@@ -129,7 +139,12 @@ impl Probe {
                 Ok(Outcome::Unchanged)
             }
             Action::Log => {
-                tracing::info!(batch.bytes = batch.bytes().len() as u64, probe.ok = true, ratio = 0.5, "probe saw a batch");
+                tracing::info!(
+                    batch.bytes = batch.bytes().len() as u64,
+                    probe.ok = true,
+                    ratio = 0.5,
+                    "probe saw a batch"
+                );
                 Ok(Outcome::Unchanged)
             }
         }
@@ -148,34 +163,57 @@ fn failure(kind: ErrorKind) -> Error {
 fn string_attribute(key: &str, value: &str) -> KeyValue {
     KeyValue {
         key: key.to_owned(),
-        value: Some(AnyValue { value: Some(any_value::Value::StringValue(value.to_owned())) }),
+        value: Some(AnyValue {
+            value: Some(any_value::Value::StringValue(value.to_owned())),
+        }),
         ..Default::default()
     }
 }
 
 impl Processor for Probe {
-    async fn process_traces(&self, ctx: &Context, batch: TracesBatch<'_>) -> Result<Outcome<ExportTraceServiceRequest>, Error> {
+    async fn process_traces(
+        &self,
+        ctx: &Context,
+        batch: TracesBatch<'_>,
+    ) -> Result<Outcome<ExportTraceServiceRequest>, Error> {
         self.run(ctx, batch, |m: &mut ExportTraceServiceRequest, attrs| {
             for rs in &mut m.resource_spans {
-                rs.resource.get_or_insert_with(Default::default).attributes.extend_from_slice(attrs);
+                rs.resource
+                    .get_or_insert_with(Default::default)
+                    .attributes
+                    .extend_from_slice(attrs);
             }
         })
         .await
     }
 
-    async fn process_metrics(&self, ctx: &Context, batch: MetricsBatch<'_>) -> Result<Outcome<ExportMetricsServiceRequest>, Error> {
+    async fn process_metrics(
+        &self,
+        ctx: &Context,
+        batch: MetricsBatch<'_>,
+    ) -> Result<Outcome<ExportMetricsServiceRequest>, Error> {
         self.run(ctx, batch, |m: &mut ExportMetricsServiceRequest, attrs| {
             for rm in &mut m.resource_metrics {
-                rm.resource.get_or_insert_with(Default::default).attributes.extend_from_slice(attrs);
+                rm.resource
+                    .get_or_insert_with(Default::default)
+                    .attributes
+                    .extend_from_slice(attrs);
             }
         })
         .await
     }
 
-    async fn process_logs(&self, ctx: &Context, batch: LogsBatch<'_>) -> Result<Outcome<ExportLogsServiceRequest>, Error> {
+    async fn process_logs(
+        &self,
+        ctx: &Context,
+        batch: LogsBatch<'_>,
+    ) -> Result<Outcome<ExportLogsServiceRequest>, Error> {
         self.run(ctx, batch, |m: &mut ExportLogsServiceRequest, attrs| {
             for rl in &mut m.resource_logs {
-                rl.resource.get_or_insert_with(Default::default).attributes.extend_from_slice(attrs);
+                rl.resource
+                    .get_or_insert_with(Default::default)
+                    .attributes
+                    .extend_from_slice(attrs);
             }
         })
         .await

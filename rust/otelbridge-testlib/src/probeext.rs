@@ -2,7 +2,9 @@
 
 use std::time::Duration;
 
-use otelbridge::{Config, Context, CreateSettings, Error, Extension, ExtensionFactory, Factory, Stability};
+use otelbridge::{
+    Config, Context, CreateSettings, Error, Extension, ExtensionFactory, Factory, Stability,
+};
 
 /// The extension's config.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]

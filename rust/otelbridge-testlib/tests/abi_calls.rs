@@ -20,12 +20,18 @@ const EXTENSION: u32 = 4;
 const TRACES: u32 = 1;
 
 fn traces() -> Vec<u8> {
-    ExportTraceServiceRequest { resource_spans: vec![ResourceSpans::default()] }.encode_to_vec()
+    ExportTraceServiceRequest {
+        resource_spans: vec![ResourceSpans::default()],
+    }
+    .encode_to_vec()
 }
 
 fn resource_attributes(bytes: &[u8]) -> Vec<(String, String)> {
     let request = ExportTraceServiceRequest::decode(bytes).expect("valid OTLP");
-    let resource = request.resource_spans[0].resource.clone().unwrap_or_default();
+    let resource = request.resource_spans[0]
+        .resource
+        .clone()
+        .unwrap_or_default();
     resource
         .attributes
         .into_iter()
@@ -46,7 +52,13 @@ fn started_probe(id: &str) -> host::Instance {
 static BATCH: LazyLock<Vec<u8>> = LazyLock::new(traces);
 
 fn act(instance: &host::Instance, action: &str) -> host::Call {
-    host::consume(instance, TRACES, 0, &host::context(&[("probe-action", &[action])]), &BATCH)
+    host::consume(
+        instance,
+        TRACES,
+        0,
+        &host::context(&[("probe-action", &[action])]),
+        &BATCH,
+    )
 }
 
 #[test]
@@ -55,13 +67,22 @@ fn a_full_lifecycle_passes_rewrites_and_drops() {
     let data = traces();
 
     let pass = host::consume(&instance, TRACES, 0, &[], &data);
-    assert!(!pass.is_pending(), "work that needs no await finishes inside the call");
+    assert!(
+        !pass.is_pending(),
+        "work that needs no await finishes inside the call"
+    );
     let pass = pass.wait();
-    assert_eq!((pass.code, pass.outcome), (OTB_STATUS_OK, OTB_OUTCOME_UNCHANGED));
+    assert_eq!(
+        (pass.code, pass.outcome),
+        (OTB_STATUS_OK, OTB_OUTCOME_UNCHANGED)
+    );
     assert!(pass.data.is_empty());
 
     let rewrite = act(&instance, "rewrite").wait();
-    assert_eq!((rewrite.code, rewrite.outcome), (OTB_STATUS_OK, OTB_OUTCOME_REPLACED));
+    assert_eq!(
+        (rewrite.code, rewrite.outcome),
+        (OTB_STATUS_OK, OTB_OUTCOME_REPLACED)
+    );
     assert!(resource_attributes(&rewrite.data).contains(&("probe.seen".into(), "true".into())));
 
     assert_eq!(act(&instance, "drop").wait().outcome, OTB_OUTCOME_DROPPED);
@@ -72,22 +93,40 @@ fn a_full_lifecycle_passes_rewrites_and_drops() {
 fn metadata_reaches_the_component() {
     let instance = started_probe("probe/metadata");
     let data = traces();
-    let ctx = host::context(&[("probe-action", &["rewrite"]), ("x-tenant", &["acme", "beta"])]);
+    let ctx = host::context(&[
+        ("probe-action", &["rewrite"]),
+        ("x-tenant", &["acme", "beta"]),
+    ]);
     let out = host::consume(&instance, TRACES, 0, &ctx, &data).wait();
-    assert!(resource_attributes(&out.data).contains(&("probe.md.x-tenant".into(), "acme,beta".into())));
+    assert!(
+        resource_attributes(&out.data).contains(&("probe.md.x-tenant".into(), "acme,beta".into()))
+    );
 }
 
 #[test]
 fn error_kinds_and_hints_cross_the_boundary() {
     let instance = started_probe("probe/errors");
     let retryable = act(&instance, "fail:retryable").wait();
-    assert_eq!((retryable.code, retryable.permanent), (OTB_STATUS_RETRYABLE, false));
+    assert_eq!(
+        (retryable.code, retryable.permanent),
+        (OTB_STATUS_RETRYABLE, false)
+    );
     assert_eq!(retryable.retry_after, Duration::from_secs(2));
     let exhausted = act(&instance, "fail:exhausted").wait();
-    assert_eq!((exhausted.code, exhausted.grpc_code, exhausted.http_code), (OTB_STATUS_RESOURCE_EXHAUSTED, 8, 429));
+    assert_eq!(
+        (exhausted.code, exhausted.grpc_code, exhausted.http_code),
+        (OTB_STATUS_RESOURCE_EXHAUSTED, 8, 429)
+    );
     let permanent = act(&instance, "fail:permanent").wait();
-    assert_eq!((permanent.code, permanent.permanent), (OTB_STATUS_PERMANENT, true));
-    assert!(permanent.message.contains("probe failed on purpose"), "{}", permanent.message);
+    assert_eq!(
+        (permanent.code, permanent.permanent),
+        (OTB_STATUS_PERMANENT, true)
+    );
+    assert!(
+        permanent.message.contains("probe failed on purpose"),
+        "{}",
+        permanent.message
+    );
 }
 
 #[test]
@@ -96,13 +135,29 @@ fn a_panic_is_an_error_and_fails_only_its_instance() {
     let other = started_probe("probe/healthy");
     let out = act(&instance, "panic").wait();
     assert_eq!((out.code, out.permanent), (OTB_STATUS_PANICKED, true));
-    assert!(out.message.contains("probe panicked on purpose"), "{}", out.message);
-    assert!(out.message.contains("probe/panics"), "names the component: {}", out.message);
+    assert!(
+        out.message.contains("probe panicked on purpose"),
+        "{}",
+        out.message
+    );
+    assert!(
+        out.message.contains("probe/panics"),
+        "names the component: {}",
+        out.message
+    );
 
     let after = act(&instance, "pass").wait();
     assert_eq!(after.code, OTB_STATUS_PANICKED);
-    assert!(after.message.contains("failed earlier"), "{}", after.message);
-    assert_eq!(act(&other, "pass").wait().code, OTB_STATUS_OK, "other instances carry on");
+    assert!(
+        after.message.contains("failed earlier"),
+        "{}",
+        after.message
+    );
+    assert_eq!(
+        act(&other, "pass").wait().code,
+        OTB_STATUS_OK,
+        "other instances carry on"
+    );
 }
 
 #[test]
@@ -111,7 +166,10 @@ fn work_that_awaits_completes_through_the_callback() {
     let call = act(&instance, "yield");
     assert!(call.is_pending(), "a yield cannot finish on the first poll");
     let out = call.wait();
-    assert_eq!((out.code, out.outcome), (OTB_STATUS_OK, OTB_OUTCOME_REPLACED));
+    assert_eq!(
+        (out.code, out.outcome),
+        (OTB_STATUS_OK, OTB_OUTCOME_REPLACED)
+    );
     assert!(resource_attributes(&out.data).contains(&("probe.seen".into(), "true".into())));
 }
 
@@ -119,7 +177,13 @@ fn work_that_awaits_completes_through_the_callback() {
 fn a_call_that_finishes_before_the_waiter_attaches_returns_at_attach() {
     let instance = started_probe("probe/early");
     let data = traces();
-    let call = host::consume(&instance, TRACES, 0, &host::context(&[("probe-action", &["sleep:1ms"])]), &data);
+    let call = host::consume(
+        &instance,
+        TRACES,
+        0,
+        &host::context(&[("probe-action", &["sleep:1ms"])]),
+        &data,
+    );
     assert!(call.is_pending());
     std::thread::sleep(Duration::from_millis(200));
     let (out, early) = call.wait_and_tell();
@@ -145,7 +209,10 @@ fn cancelling_a_pending_call_stops_its_work() {
     call.cancel();
     let out = call.wait();
     assert_eq!(out.code, OTB_STATUS_CANCELLED);
-    assert!(began.elapsed() < Duration::from_secs(10), "the sleep was dropped, not awaited");
+    assert!(
+        began.elapsed() < Duration::from_secs(10),
+        "the sleep was dropped, not awaited"
+    );
 }
 
 #[test]
@@ -153,7 +220,13 @@ fn a_deadline_that_expires_mid_call_ends_it() {
     let instance = started_probe("probe/deadline");
     let data = traces();
     let ctx = host::context(&[("probe-action", &["sleep:30s"])]);
-    let call = host::consume(&instance, TRACES, host::deadline_in(Duration::from_millis(100)), &ctx, &data);
+    let call = host::consume(
+        &instance,
+        TRACES,
+        host::deadline_in(Duration::from_millis(100)),
+        &ctx,
+        &data,
+    );
     assert!(call.is_pending());
     let out = call.wait();
     assert_eq!(out.code, OTB_STATUS_DEADLINE_EXCEEDED);
@@ -164,7 +237,13 @@ fn a_deadline_that_expires_mid_call_ends_it() {
 fn a_deadline_already_passed_fails_at_once() {
     let instance = started_probe("probe/late");
     let data = traces();
-    let call = host::consume(&instance, TRACES, host::deadline_in(Duration::ZERO) - 1_000_000, &[], &data);
+    let call = host::consume(
+        &instance,
+        TRACES,
+        host::deadline_in(Duration::ZERO) - 1_000_000,
+        &[],
+        &data,
+    );
     assert!(!call.is_pending());
     assert_eq!(call.wait().code, OTB_STATUS_DEADLINE_EXCEEDED);
 }
@@ -174,8 +253,14 @@ fn logs_reach_the_instance_sink_with_fields() {
     let instance = host::create("probe", PROCESSOR, "probe/logs", "{}", 4242).expect("created");
     assert_eq!(act(&instance, "log").wait().code, OTB_STATUS_OK);
     let logs = host::LOGS.lock().expect("logs");
-    let event = logs.iter().find(|e| e.sink == 4242).expect("the event reached sink 4242");
-    assert_eq!((event.level, event.message.as_str()), (OTB_LOG_INFO, "probe saw a batch"));
+    let event = logs
+        .iter()
+        .find(|e| e.sink == 4242)
+        .expect("the event reached sink 4242");
+    assert_eq!(
+        (event.level, event.message.as_str()),
+        (OTB_LOG_INFO, "probe saw a batch")
+    );
     let fields = String::from_utf8_lossy(&event.fields);
     for name in ["batch.bytes", "probe.ok", "ratio"] {
         assert!(fields.contains(name), "field {name} in {fields:?}");
@@ -193,16 +278,44 @@ fn a_null_instance_is_an_error_not_a_crash() {
 
 #[test]
 fn extensions_fail_or_panic_in_start_as_errors() {
-    let failing = host::create("probeext", EXTENSION, "probeext/fail", r#"{"fail_start":true}"#, 1).expect("created");
+    let failing = host::create(
+        "probeext",
+        EXTENSION,
+        "probeext/fail",
+        r#"{"fail_start":true}"#,
+        1,
+    )
+    .expect("created");
     let out = host::start(&failing).wait();
-    assert_eq!((out.code, out.message.as_str()), (OTB_STATUS_PERMANENT, "probeext refused to start"));
+    assert_eq!(
+        (out.code, out.message.as_str()),
+        (OTB_STATUS_PERMANENT, "probeext refused to start")
+    );
 
-    let panicking = host::create("probeext", EXTENSION, "probeext/panic", r#"{"panic_on_start":true}"#, 1).expect("created");
+    let panicking = host::create(
+        "probeext",
+        EXTENSION,
+        "probeext/panic",
+        r#"{"panic_on_start":true}"#,
+        1,
+    )
+    .expect("created");
     let out = host::start(&panicking).wait();
     assert_eq!(out.code, OTB_STATUS_PANICKED);
-    assert!(out.message.contains("panicked on purpose in start"), "{}", out.message);
+    assert!(
+        out.message.contains("panicked on purpose in start"),
+        "{}",
+        out.message
+    );
 
-    let slow = host::create("probeext", EXTENSION, "probeext/slow", r#"{"start_delay":"20ms"}"#, 1).expect("created");
+    let slow = host::create(
+        "probeext",
+        EXTENSION,
+        "probeext/slow",
+        r#"{"start_delay":"20ms"}"#,
+        1,
+    )
+    .expect("created");
     let call = host::start(&slow);
     assert!(call.is_pending());
     assert_eq!(call.wait().code, OTB_STATUS_OK);
@@ -211,6 +324,14 @@ fn extensions_fail_or_panic_in_start_as_errors() {
 
 #[test]
 fn bad_configs_fail_create_with_the_field_path() {
-    let err = host::create("probe", PROCESSOR, "probe/bad", r#"{"weight":0}"#, 1).err().expect("invalid");
-    assert_eq!(err, (OTB_STATUS_INVALID_CONFIG, "weight: must be at least 1".to_owned()));
+    let err = host::create("probe", PROCESSOR, "probe/bad", r#"{"weight":0}"#, 1)
+        .err()
+        .expect("invalid");
+    assert_eq!(
+        err,
+        (
+            OTB_STATUS_INVALID_CONFIG,
+            "weight: must be at least 1".to_owned()
+        )
+    );
 }

@@ -14,26 +14,60 @@ const EXTENSION: u32 = 4;
 
 #[test]
 fn a_host_of_another_major_is_refused() {
-    let callbacks = OtbHostCallbacks { complete: None, log: None, default_log_level: OTB_LOG_INFO };
-    let mut info = OtbLibraryInfo { abi_major: 0, abi_minor: 0, component_count: 0 };
+    let callbacks = OtbHostCallbacks {
+        complete: None,
+        log: None,
+        default_log_level: OTB_LOG_INFO,
+    };
+    let mut info = OtbLibraryInfo {
+        abi_major: 0,
+        abi_minor: 0,
+        component_count: 0,
+    };
     let mut status = host::blank_status();
-    let code = unsafe { otelbridge_v1_handshake(OTELBRIDGE_ABI_MAJOR + 1, 0, &callbacks, &mut info, &mut status) };
+    let code = unsafe {
+        otelbridge_v1_handshake(
+            OTELBRIDGE_ABI_MAJOR + 1,
+            0,
+            &callbacks,
+            &mut info,
+            &mut status,
+        )
+    };
     let (code_in_status, message) = host::take_status(&status);
-    assert_eq!((code, code_in_status), (OTB_STATUS_INTERNAL, OTB_STATUS_INTERNAL));
-    assert!(message.contains("host speaks otelbridge ABI 2.0"), "{message}");
-    assert_eq!(otelbridge_v1_abi_version(), OTELBRIDGE_ABI_MAJOR << 16 | OTELBRIDGE_ABI_MINOR);
+    assert_eq!(
+        (code, code_in_status),
+        (OTB_STATUS_INTERNAL, OTB_STATUS_INTERNAL)
+    );
+    assert!(
+        message.contains("host speaks otelbridge ABI 2.0"),
+        "{message}"
+    );
+    assert_eq!(
+        otelbridge_v1_abi_version(),
+        OTELBRIDGE_ABI_MAJOR << 16 | OTELBRIDGE_ABI_MINOR
+    );
 }
 
 #[test]
 fn the_registry_lists_every_component() {
     let info = host::handshake();
-    assert_eq!((info.abi_major, info.component_count), (OTELBRIDGE_ABI_MAJOR, 2));
+    assert_eq!(
+        (info.abi_major, info.component_count),
+        (OTELBRIDGE_ABI_MAJOR, 2)
+    );
     let mut entries: *const OtbComponentInfo = ptr::null();
     let mut len = 0;
-    assert_eq!(unsafe { otelbridge_v1_registry(&mut entries, &mut len, ptr::null_mut()) }, OTB_STATUS_OK);
+    assert_eq!(
+        unsafe { otelbridge_v1_registry(&mut entries, &mut len, ptr::null_mut()) },
+        OTB_STATUS_OK
+    );
     let entries = unsafe { std::slice::from_raw_parts(entries, len) };
     let probe = entries[host::index_of("probe", PROCESSOR) as usize];
-    assert_eq!((probe.signals, probe.signals_out, probe.stability), (0b111, 0, 3));
+    assert_eq!(
+        (probe.signals, probe.signals_out, probe.stability),
+        (0b111, 0, 3)
+    );
     let ext = entries[host::index_of("probeext", EXTENSION) as usize];
     assert_eq!(ext.signals, 0);
 }
@@ -41,12 +75,25 @@ fn the_registry_lists_every_component() {
 #[test]
 fn default_configs_come_as_json() {
     host::handshake();
-    let mut json = OtbBuf { ptr: ptr::null_mut(), len: 0, cap: 0 };
-    let code = unsafe { otelbridge_v1_config_default(host::index_of("probe", PROCESSOR), &mut json, ptr::null_mut()) };
+    let mut json = OtbBuf {
+        ptr: ptr::null_mut(),
+        len: 0,
+        cap: 0,
+    };
+    let code = unsafe {
+        otelbridge_v1_config_default(
+            host::index_of("probe", PROCESSOR),
+            &mut json,
+            ptr::null_mut(),
+        )
+    };
     assert_eq!(code, OTB_STATUS_OK);
     let text = unsafe { std::slice::from_raw_parts(json.ptr, json.len) }.to_vec();
     unsafe { otelbridge_v1_buf_free(json) };
-    assert_eq!(String::from_utf8(text).expect("UTF-8"), r#"{"action":"pass","weight":1}"#);
+    assert_eq!(
+        String::from_utf8(text).expect("UTF-8"),
+        r#"{"action":"pass","weight":1}"#
+    );
 }
 
 #[test]
@@ -57,17 +104,24 @@ fn validation_errors_name_the_field() {
         (r#"{"weight":0}"#, "weight: must be at least 1"),
         (r#"{"action":"fly"}"#, "action: unknown action \"fly\""),
         (r#"{"wieght":2}"#, "unknown field `wieght`"),
-        (r#"{"weight":"heavy"}"#, "weight: invalid type: string \"heavy\""),
+        (
+            r#"{"weight":"heavy"}"#,
+            "weight: invalid type: string \"heavy\"",
+        ),
     ];
     for (json, want) in cases {
         let mut status = host::blank_status();
-        let code = unsafe { otelbridge_v1_config_validate(index, json.as_ptr(), json.len(), &mut status) };
+        let code =
+            unsafe { otelbridge_v1_config_validate(index, json.as_ptr(), json.len(), &mut status) };
         let (_, message) = host::take_status(&status);
         assert_eq!(code, OTB_STATUS_INVALID_CONFIG, "{json}");
         assert!(message.contains(want), "{json}: {message}");
     }
     let ok = br#"{"action":"drop"}"#;
-    assert_eq!(unsafe { otelbridge_v1_config_validate(index, ok.as_ptr(), ok.len(), ptr::null_mut()) }, OTB_STATUS_OK);
+    assert_eq!(
+        unsafe { otelbridge_v1_config_validate(index, ok.as_ptr(), ok.len(), ptr::null_mut()) },
+        OTB_STATUS_OK
+    );
 }
 
 #[test]

@@ -5,7 +5,9 @@ use std::marker::PhantomData;
 use prost::Message;
 
 use crate::Error;
-use crate::proto::{ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest};
+use crate::proto::{
+    ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest,
+};
 
 /// One batch of telemetry as OTLP `Export*ServiceRequest` protobuf bytes, borrowed for the call.
 ///
@@ -75,7 +77,10 @@ mod tests {
         ExportTraceServiceRequest {
             resource_spans: vec![ResourceSpans {
                 scope_spans: vec![ScopeSpans {
-                    spans: vec![Span { name: "op".into(), ..Default::default() }],
+                    spans: vec![Span {
+                        name: "op".into(),
+                        ..Default::default()
+                    }],
                     ..Default::default()
                 }],
                 ..Default::default()
@@ -93,7 +98,9 @@ mod tests {
 
     #[test]
     fn malformed_bytes_are_a_permanent_error() {
-        let err = TracesBatch::from_bytes(&[0xff, 0xff]).decode().expect_err("garbage");
+        let err = TracesBatch::from_bytes(&[0xff, 0xff])
+            .decode()
+            .expect_err("garbage");
         assert!(err.is_permanent());
         assert!(err.message().starts_with("decoding OTLP protobuf"), "{err}");
     }
@@ -103,7 +110,13 @@ mod tests {
         let Outcome::Replaced(bytes) = Outcome::Replaced(one_span()).encode() else {
             panic!("replaced stays replaced");
         };
-        assert_eq!(ExportTraceServiceRequest::decode(bytes.as_slice()).ok(), Some(one_span()));
-        assert_eq!(Outcome::<ExportTraceServiceRequest>::Dropped.encode(), Outcome::Dropped);
+        assert_eq!(
+            ExportTraceServiceRequest::decode(bytes.as_slice()).ok(),
+            Some(one_span())
+        );
+        assert_eq!(
+            Outcome::<ExportTraceServiceRequest>::Dropped.encode(),
+            Outcome::Dropped
+        );
     }
 }

@@ -167,7 +167,15 @@ mod tests {
         for ok in ["redact", "a", "A_1", &"x".repeat(63)] {
             assert!(ComponentType::new(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "1abc", "_a", "my-processor", "dotted.name", "é", &"x".repeat(64)] {
+        for bad in [
+            "",
+            "1abc",
+            "_a",
+            "my-processor",
+            "dotted.name",
+            "é",
+            &"x".repeat(64),
+        ] {
             assert!(ComponentType::new(bad).is_err(), "{bad}");
         }
     }
@@ -178,7 +186,10 @@ mod tests {
         assert!(s.contains(Signal::Traces) && s.contains(Signal::Logs));
         assert!(!s.contains(Signal::Metrics));
         assert_eq!(Signals::ALL.bits(), 0b111);
-        assert_eq!(Signal::from_u32(Signal::Metrics as u32), Some(Signal::Metrics));
+        assert_eq!(
+            Signal::from_u32(Signal::Metrics as u32),
+            Some(Signal::Metrics)
+        );
         assert_eq!(Signal::from_u32(9), None);
     }
 }

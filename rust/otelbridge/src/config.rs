@@ -151,7 +151,10 @@ mod tests {
         let err = from_json::<Sample>(br#"{"rules":[{"pattern":"a"},{"pattern":3}]}"#)
             .expect_err("a number is not a pattern");
         assert_eq!(err.path(), "rules[1].pattern");
-        assert!(err.message().starts_with("invalid type: integer `3`"), "{err}");
+        assert!(
+            err.message().starts_with("invalid type: integer `3`"),
+            "{err}"
+        );
         assert!(!err.message().contains("line"), "{err}");
     }
 
@@ -179,14 +182,23 @@ mod tests {
     #[test]
     fn default_round_trips() {
         let json = default_json::<Sample>().expect("encodes");
-        assert_eq!(from_json::<Sample>(&json).expect("decodes"), Sample::default());
-        assert_eq!(from_json::<Sample>(b"{}").expect("empty"), Sample::default());
+        assert_eq!(
+            from_json::<Sample>(&json).expect("decodes"),
+            Sample::default()
+        );
+        assert_eq!(
+            from_json::<Sample>(b"{}").expect("empty"),
+            Sample::default()
+        );
     }
 
     #[test]
     fn error_paths_compose() {
         assert_eq!(ConfigError::new("", "x").within("a").path(), "a");
-        assert_eq!(ConfigError::new("", "x").at_index(1).within("a").path(), "a[1]");
+        assert_eq!(
+            ConfigError::new("", "x").at_index(1).within("a").path(),
+            "a[1]"
+        );
         assert_eq!(
             ConfigError::new("b", "x").at_index(0).within("a").path(),
             "a[0].b"

@@ -27,7 +27,11 @@ impl Metadata {
         self.entries
             .iter()
             .find(|(k, _)| k == key)
-            .or_else(|| self.entries.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)))
+            .or_else(|| {
+                self.entries
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            })
             .map_or(&[], |(_, values)| values.as_slice())
     }
 

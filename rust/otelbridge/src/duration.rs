@@ -14,7 +14,9 @@ use serde::{Deserialize, Deserializer, Serializer};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ParseDurationError {
     /// The text is not a Go duration.
-    #[error("invalid duration {0:?}: expected a number and a unit, like \"5s\", \"250ms\" or \"1h30m\"")]
+    #[error(
+        "invalid duration {0:?}: expected a number and a unit, like \"5s\", \"250ms\" or \"1h30m\""
+    )]
     Invalid(String),
     /// The text names a unit Go does not know.
     #[error("invalid duration {0:?}: unknown unit {1:?} (use ns, us, ms, s, m or h)")]
@@ -50,7 +52,9 @@ pub fn parse(text: &str) -> Result<Duration, ParseDurationError> {
             .find(|c: char| !(c.is_ascii_digit() || c == '.'))
             .ok_or_else(invalid)?;
         let (number, tail) = rest.split_at(number_len);
-        let unit_len = tail.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(tail.len());
+        let unit_len = tail
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(tail.len());
         let (unit, tail) = tail.split_at(unit_len);
         let scale: u128 = match unit {
             "ns" => 1,
@@ -59,23 +63,37 @@ pub fn parse(text: &str) -> Result<Duration, ParseDurationError> {
             "s" => 1_000_000_000,
             "m" => 60_000_000_000,
             "h" => 3_600_000_000_000,
-            _ => return Err(ParseDurationError::UnknownUnit(text.to_owned(), unit.to_owned())),
+            _ => {
+                return Err(ParseDurationError::UnknownUnit(
+                    text.to_owned(),
+                    unit.to_owned(),
+                ));
+            }
         };
         let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
         if whole.is_empty() && fraction.is_empty() || fraction.contains('.') {
             return Err(invalid());
         }
-        let whole: u128 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| invalid())? };
-        let mut nanos = whole.checked_mul(scale).ok_or_else(|| ParseDurationError::Overflow(text.to_owned()))?;
+        let whole: u128 = if whole.is_empty() {
+            0
+        } else {
+            whole.parse().map_err(|_| invalid())?
+        };
+        let mut nanos = whole
+            .checked_mul(scale)
+            .ok_or_else(|| ParseDurationError::Overflow(text.to_owned()))?;
         let mut place = scale;
         for digit in fraction.bytes() {
             place /= 10;
             nanos += u128::from(digit - b'0') * place;
         }
-        total = total.checked_add(nanos).ok_or_else(|| ParseDurationError::Overflow(text.to_owned()))?;
+        total = total
+            .checked_add(nanos)
+            .ok_or_else(|| ParseDurationError::Overflow(text.to_owned()))?;
         rest = tail;
     }
-    let secs = u64::try_from(total / 1_000_000_000).map_err(|_| ParseDurationError::Overflow(text.to_owned()))?;
+    let secs = u64::try_from(total / 1_000_000_000)
+        .map_err(|_| ParseDurationError::Overflow(text.to_owned()))?;
     Ok(Duration::new(secs, (total % 1_000_000_000) as u32))
 }
 
@@ -198,7 +216,10 @@ mod tests {
     #[test]
     fn rejects_what_go_rejects() {
         for text in ["", "5", "s", "1.2.3s", "."] {
-            assert!(matches!(parse(text), Err(ParseDurationError::Invalid(_))), "{text}");
+            assert!(
+                matches!(parse(text), Err(ParseDurationError::Invalid(_))),
+                "{text}"
+            );
         }
         assert!(matches!(parse("5d"), Err(ParseDurationError::UnknownUnit(_, u)) if u == "d"));
         assert!(matches!(parse("5 s"), Err(ParseDurationError::UnknownUnit(_, u)) if u == " s"));
@@ -232,12 +253,17 @@ mod tests {
             timeout: Option<Duration>,
         }
         let c: C = serde_json::from_str(r#"{"every":"2s","timeout":1000}"#).expect("valid");
-        assert_eq!((c.every, c.timeout), (Duration::from_secs(2), Some(Duration::from_micros(1))));
+        assert_eq!(
+            (c.every, c.timeout),
+            (Duration::from_secs(2), Some(Duration::from_micros(1)))
+        );
         assert_eq!(
             serde_json::to_string(&c).expect("encodes"),
             r#"{"every":"2s","timeout":"1µs"}"#
         );
-        let err = serde_json::from_str::<C>(r#"{"every":"2x"}"#).err().expect("bad unit");
+        let err = serde_json::from_str::<C>(r#"{"every":"2x"}"#)
+            .err()
+            .expect("bad unit");
         assert!(err.to_string().contains("unknown unit \"x\""), "{err}");
     }
 }

@@ -157,6 +157,12 @@ impl Error {
     }
 }
 
+impl From<crate::ConfigError> for Error {
+    fn from(err: crate::ConfigError) -> Error {
+        Error::new(ErrorKind::InvalidConfig, err.to_string())
+    }
+}
+
 impl From<prost::DecodeError> for Error {
     fn from(err: prost::DecodeError) -> Error {
         Error::permanent(format!("decoding OTLP protobuf: {err}"))

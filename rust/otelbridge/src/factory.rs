@@ -52,12 +52,16 @@ impl std::fmt::Debug for Factory {
 impl Factory {
     /// Erases a processor factory.
     pub fn processor<F: ProcessorFactory>(factory: F) -> Factory {
-        Factory { inner: Arc::new(ProcessorEraser(factory)) }
+        Factory {
+            inner: Arc::new(ProcessorEraser(factory)),
+        }
     }
 
     /// Erases an extension factory.
     pub fn extension<F: ExtensionFactory>(factory: F) -> Factory {
-        Factory { inner: Arc::new(ExtensionEraser(factory)) }
+        Factory {
+            inner: Arc::new(ExtensionEraser(factory)),
+        }
     }
 
     /// The component type name.
@@ -105,12 +109,18 @@ pub struct Instance {
 
 impl Instance {
     /// Starts the component.
-    pub fn start<'a>(&'a self, ctx: &'a Context) -> impl Future<Output = Result<(), Error>> + Send + 'a {
+    pub fn start<'a>(
+        &'a self,
+        ctx: &'a Context,
+    ) -> impl Future<Output = Result<(), Error>> + Send + 'a {
         self.inner.start(ctx)
     }
 
     /// Shuts the component down.
-    pub fn shutdown<'a>(&'a self, ctx: &'a Context) -> impl Future<Output = Result<(), Error>> + Send + 'a {
+    pub fn shutdown<'a>(
+        &'a self,
+        ctx: &'a Context,
+    ) -> impl Future<Output = Result<(), Error>> + Send + 'a {
         self.inner.shutdown(ctx)
     }
 
@@ -123,10 +133,6 @@ impl Instance {
     ) -> impl Future<Output = Result<ProcessOutcome, Error>> + Send + 'a {
         self.inner.process(ctx, signal, bytes)
     }
-}
-
-fn invalid_config(err: ConfigError) -> Error {
-    Error::new(ErrorKind::InvalidConfig, err.to_string())
 }
 
 trait ErasedFactory: Send + Sync {
@@ -172,9 +178,11 @@ impl<F: ProcessorFactory> ErasedFactory for ProcessorEraser<F> {
         config::from_json::<F::Config>(json).map(drop)
     }
     fn create(&self, settings: &CreateSettings, json: &[u8]) -> Result<Instance, Error> {
-        let config = config::from_json::<F::Config>(json).map_err(invalid_config)?;
+        let config = config::from_json::<F::Config>(json)?;
         let processor = self.0.create(settings, config)?;
-        Ok(Instance { inner: Arc::new(ProcessorInstance(processor)) })
+        Ok(Instance {
+            inner: Arc::new(ProcessorInstance(processor)),
+        })
     }
 }
 
@@ -196,13 +204,25 @@ impl<P: Processor> ErasedInstance for ProcessorInstance<P> {
         use crate::Batch;
         match signal {
             Signal::Traces => Box::pin(async move {
-                Ok(self.0.process_traces(ctx, Batch::from_bytes(bytes)).await?.encode())
+                Ok(self
+                    .0
+                    .process_traces(ctx, Batch::from_bytes(bytes))
+                    .await?
+                    .encode())
             }),
             Signal::Metrics => Box::pin(async move {
-                Ok(self.0.process_metrics(ctx, Batch::from_bytes(bytes)).await?.encode())
+                Ok(self
+                    .0
+                    .process_metrics(ctx, Batch::from_bytes(bytes))
+                    .await?
+                    .encode())
             }),
             Signal::Logs => Box::pin(async move {
-                Ok(self.0.process_logs(ctx, Batch::from_bytes(bytes)).await?.encode())
+                Ok(self
+                    .0
+                    .process_logs(ctx, Batch::from_bytes(bytes))
+                    .await?
+                    .encode())
             }),
         }
     }
@@ -230,9 +250,11 @@ impl<F: ExtensionFactory> ErasedFactory for ExtensionEraser<F> {
         config::from_json::<F::Config>(json).map(drop)
     }
     fn create(&self, settings: &CreateSettings, json: &[u8]) -> Result<Instance, Error> {
-        let config = config::from_json::<F::Config>(json).map_err(invalid_config)?;
+        let config = config::from_json::<F::Config>(json)?;
         let extension = self.0.create(settings, config)?;
-        Ok(Instance { inner: Arc::new(ExtensionInstance(extension)) })
+        Ok(Instance {
+            inner: Arc::new(ExtensionInstance(extension)),
+        })
     }
 }
 
@@ -252,7 +274,10 @@ impl<E: Extension> ErasedInstance for ExtensionInstance<E> {
         _bytes: &'a [u8],
     ) -> BoxFuture<'a, Result<ProcessOutcome, Error>> {
         Box::pin(async move {
-            Err(Error::new(ErrorKind::Internal, format!("an extension has no {signal} data path")))
+            Err(Error::new(
+                ErrorKind::Internal,
+                format!("an extension has no {signal} data path"),
+            ))
         })
     }
 }

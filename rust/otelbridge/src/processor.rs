@@ -2,7 +2,9 @@
 
 use std::future::Future;
 
-use crate::proto::{ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest};
+use crate::proto::{
+    ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest,
+};
 use crate::{
     Config, Context, CreateSettings, Error, LogsBatch, MetricsBatch, Outcome, Signal, Signals,
     Stability, TracesBatch,

@@ -51,7 +51,9 @@ pub fn handle() -> &'static Handle {
 
 fn build() -> Runtime {
     let configured = WORKER_THREADS.load(Ordering::SeqCst);
-    let from_env = std::env::var(WORKER_THREADS_ENV).ok().and_then(|v| v.parse().ok());
+    let from_env = std::env::var(WORKER_THREADS_ENV)
+        .ok()
+        .and_then(|v| v.parse().ok());
     let mut builder = Builder::new_multi_thread();
     builder.enable_time().thread_name("otelbridge-rt");
     match (configured, from_env) {

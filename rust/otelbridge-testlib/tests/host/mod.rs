@@ -40,14 +40,23 @@ unsafe fn take_buf(buf: &OtbBuf) -> Vec<u8> {
     } else {
         unsafe { std::slice::from_raw_parts(buf.ptr, buf.len) }.to_vec()
     };
-    unsafe { otelbridge_v1_buf_free(OtbBuf { ptr: buf.ptr, len: buf.len, cap: buf.cap }) };
+    unsafe {
+        otelbridge_v1_buf_free(OtbBuf {
+            ptr: buf.ptr,
+            len: buf.len,
+            cap: buf.cap,
+        })
+    };
     bytes
 }
 
 /// Copies a status out and frees its message.
 pub fn take_status(status: &OtbStatus) -> (u32, String) {
     let message = unsafe { take_buf(&status.message) };
-    (status.code, String::from_utf8(message).expect("UTF-8 message"))
+    (
+        status.code,
+        String::from_utf8(message).expect("UTF-8 message"),
+    )
 }
 
 fn take_result(result: &OtbResult) -> Outcome {
@@ -69,9 +78,20 @@ unsafe extern "C" fn complete(waiter: usize, result: *mut OtbResult) {
     let _ = sender.send(take_result(unsafe { &*result }));
 }
 
-unsafe extern "C" fn log(sink: u64, level: u32, message: *const u8, message_len: usize, fields: *const u8, fields_len: usize) {
+unsafe extern "C" fn log(
+    sink: u64,
+    level: u32,
+    message: *const u8,
+    message_len: usize,
+    fields: *const u8,
+    fields_len: usize,
+) {
     let message = unsafe { std::slice::from_raw_parts(message, message_len) };
-    let fields = if fields.is_null() { &[][..] } else { unsafe { std::slice::from_raw_parts(fields, fields_len) } };
+    let fields = if fields.is_null() {
+        &[][..]
+    } else {
+        unsafe { std::slice::from_raw_parts(fields, fields_len) }
+    };
     LOGS.lock().expect("logs").push(LogEvent {
         sink,
         level,
@@ -83,10 +103,26 @@ unsafe extern "C" fn log(sink: u64, level: u32, message: *const u8, message_len:
 /// Performs the handshake once per test binary.
 pub fn handshake() -> OtbLibraryInfo {
     static ONCE: Once = Once::new();
-    let callbacks = OtbHostCallbacks { complete: Some(complete), log: Some(log), default_log_level: OTB_LOG_INFO };
-    let mut info = OtbLibraryInfo { abi_major: 0, abi_minor: 0, component_count: 0 };
+    let callbacks = OtbHostCallbacks {
+        complete: Some(complete),
+        log: Some(log),
+        default_log_level: OTB_LOG_INFO,
+    };
+    let mut info = OtbLibraryInfo {
+        abi_major: 0,
+        abi_minor: 0,
+        component_count: 0,
+    };
     ONCE.call_once(|| {});
-    let code = unsafe { otelbridge_v1_handshake(OTELBRIDGE_ABI_MAJOR, OTELBRIDGE_ABI_MINOR, &callbacks, &mut info, ptr::null_mut()) };
+    let code = unsafe {
+        otelbridge_v1_handshake(
+            OTELBRIDGE_ABI_MAJOR,
+            OTELBRIDGE_ABI_MINOR,
+            &callbacks,
+            &mut info,
+            ptr::null_mut(),
+        )
+    };
     assert_eq!(code, OTB_STATUS_OK);
     info
 }
@@ -95,11 +131,18 @@ pub fn handshake() -> OtbLibraryInfo {
 pub fn index_of(name: &str, kind: u32) -> u32 {
     let mut entries: *const OtbComponentInfo = ptr::null();
     let mut len = 0;
-    assert_eq!(unsafe { otelbridge_v1_registry(&mut entries, &mut len, ptr::null_mut()) }, OTB_STATUS_OK);
+    assert_eq!(
+        unsafe { otelbridge_v1_registry(&mut entries, &mut len, ptr::null_mut()) },
+        OTB_STATUS_OK
+    );
     let entries = unsafe { std::slice::from_raw_parts(entries, len) };
     entries
         .iter()
-        .position(|e| e.kind == kind && unsafe { std::slice::from_raw_parts(e.type_name.ptr, e.type_name.len) } == name.as_bytes())
+        .position(|e| {
+            e.kind == kind
+                && unsafe { std::slice::from_raw_parts(e.type_name.ptr, e.type_name.len) }
+                    == name.as_bytes()
+        })
         .expect("component registered") as u32
 }
 
@@ -113,22 +156,61 @@ impl Drop for Instance {
 }
 
 /// Creates an instance, or returns the status code and message.
-pub fn create(name: &str, kind: u32, id: &str, json: &str, sink: u64) -> Result<Instance, (u32, String)> {
+pub fn create(
+    name: &str,
+    kind: u32,
+    id: &str,
+    json: &str,
+    sink: u64,
+) -> Result<Instance, (u32, String)> {
     handshake();
     let mut out = ptr::null_mut();
     let mut status = blank_status();
     let code = unsafe {
-        otelbridge_v1_instance_create(index_of(name, kind), id.as_ptr(), id.len(), json.as_ptr(), json.len(), sink, OTB_LOG_INFO, &mut out, &mut status)
+        otelbridge_v1_instance_create(
+            index_of(name, kind),
+            id.as_ptr(),
+            id.len(),
+            json.as_ptr(),
+            json.len(),
+            sink,
+            OTB_LOG_INFO,
+            &mut out,
+            &mut status,
+        )
     };
-    if code == OTB_STATUS_OK { Ok(Instance(out)) } else { Err(take_status(&status)) }
+    if code == OTB_STATUS_OK {
+        Ok(Instance(out))
+    } else {
+        Err(take_status(&status))
+    }
 }
 
 pub fn blank_status() -> OtbStatus {
-    OtbStatus { code: 99, permanent: false, grpc_code: 0, http_code: 0, retry_after_ns: 0, message: OtbBuf { ptr: ptr::null_mut(), len: 0, cap: 0 } }
+    OtbStatus {
+        code: 99,
+        permanent: false,
+        grpc_code: 0,
+        http_code: 0,
+        retry_after_ns: 0,
+        message: OtbBuf {
+            ptr: ptr::null_mut(),
+            len: 0,
+            cap: 0,
+        },
+    }
 }
 
 fn blank_result() -> OtbResult {
-    OtbResult { status: blank_status(), outcome: 99, data: OtbBuf { ptr: ptr::null_mut(), len: 0, cap: 0 } }
+    OtbResult {
+        status: blank_status(),
+        outcome: 99,
+        data: OtbBuf {
+            ptr: ptr::null_mut(),
+            len: 0,
+            cap: 0,
+        },
+    }
 }
 
 /// The context records for metadata `entries`.
@@ -155,7 +237,10 @@ fn push_str(out: &mut Vec<u8>, s: &str) {
 
 /// A deadline `after` from now, in the ABI's unix nanoseconds.
 pub fn deadline_in(after: Duration) -> i64 {
-    (SystemTime::now() + after).duration_since(UNIX_EPOCH).expect("after 1970").as_nanos() as i64
+    (SystemTime::now() + after)
+        .duration_since(UNIX_EPOCH)
+        .expect("after 1970")
+        .as_nanos() as i64
 }
 
 /// A call in progress: finished inside the call, or pending.
@@ -202,9 +287,12 @@ impl Call {
                 drop(unsafe { Box::from_raw(waiter as *mut SyncSender<Outcome>) });
                 (take_result(&early), true)
             }
-            OtbPoll::Pending => {
-                (results.recv_timeout(Duration::from_secs(10)).expect("completion callback ran"), false)
-            }
+            OtbPoll::Pending => (
+                results
+                    .recv_timeout(Duration::from_secs(10))
+                    .expect("completion callback ran"),
+                false,
+            ),
         };
         unsafe { otelbridge_v1_pending_free(handle) };
         outcome
@@ -213,20 +301,34 @@ impl Call {
 
 pub fn start(instance: &Instance) -> Call {
     let (mut result, mut pending) = (blank_result(), ptr::null_mut());
-    let poll = unsafe { otelbridge_v1_instance_start(instance.0, 0, ptr::null(), 0, &mut result, &mut pending) };
+    let poll = unsafe {
+        otelbridge_v1_instance_start(instance.0, 0, ptr::null(), 0, &mut result, &mut pending)
+    };
     Call::from_poll(poll, result, pending)
 }
 
 pub fn shutdown(instance: &Instance) -> Call {
     let (mut result, mut pending) = (blank_result(), ptr::null_mut());
-    let poll = unsafe { otelbridge_v1_instance_shutdown(instance.0, 0, ptr::null(), 0, &mut result, &mut pending) };
+    let poll = unsafe {
+        otelbridge_v1_instance_shutdown(instance.0, 0, ptr::null(), 0, &mut result, &mut pending)
+    };
     Call::from_poll(poll, result, pending)
 }
 
 pub fn consume(instance: &Instance, signal: u32, deadline: i64, ctx: &[u8], data: &[u8]) -> Call {
     let (mut result, mut pending) = (blank_result(), ptr::null_mut());
     let poll = unsafe {
-        otelbridge_v1_instance_consume(instance.0, signal, deadline, ctx.as_ptr(), ctx.len(), data.as_ptr(), data.len(), &mut result, &mut pending)
+        otelbridge_v1_instance_consume(
+            instance.0,
+            signal,
+            deadline,
+            ctx.as_ptr(),
+            ctx.len(),
+            data.as_ptr(),
+            data.len(),
+            &mut result,
+            &mut pending,
+        )
     };
     Call::from_poll(poll, result, pending)
 }

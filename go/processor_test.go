@@ -1,0 +1,210 @@
+package otelbridge
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.opentelemetry.io/collector/client"
+	"go.opentelemetry.io/collector/consumer/consumererror"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/otelbridge/otelbridge/go/bridge"
+)
+
+func TestUnchangedBatchesPassThroughAsTheyCame(t *testing.T) {
+	p, sink, _ := startedProbe(t, "pass", nil)
+	td := spans(4)
+	if err := p.ConsumeTraces(context.Background(), td); err != nil {
+		t.Fatal(err)
+	}
+	got := sink.AllTraces()
+	if len(got) != 1 || got[0].SpanCount() != 4 {
+		t.Fatalf("sink got %d batches", len(got))
+	}
+	if _, ok := got[0].ResourceSpans().At(0).Resource().Attributes().Get("probe.seen"); ok {
+		t.Fatal("an unchanged batch must be the original, not a rewritten one")
+	}
+}
+
+func TestReplacedBatchesCarryRustsChanges(t *testing.T) {
+	p, sink, _ := startedProbe(t, "rewrite", map[string]any{"action": "rewrite"})
+	if err := p.ConsumeTraces(context.Background(), spans(4)); err != nil {
+		t.Fatal(err)
+	}
+	attrs := sink.AllTraces()[0].ResourceSpans().At(0).Resource().Attributes()
+	if v, ok := attrs.Get("probe.seen"); !ok || v.Str() != "true" {
+		t.Fatalf("resource attributes = %v, want probe.seen=true", attrs.AsRaw())
+	}
+	if sink.SpanCount() != 4 {
+		t.Fatalf("span count = %d", sink.SpanCount())
+	}
+}
+
+func TestDroppedBatchesReachNobodyWithoutError(t *testing.T) {
+	p, sink, _ := startedProbe(t, "drop", map[string]any{"action": "drop"})
+	if err := p.ConsumeTraces(context.Background(), spans(4)); err != nil {
+		t.Fatalf("a dropped batch is a success: %v", err)
+	}
+	if n := len(sink.AllTraces()); n != 0 {
+		t.Fatalf("%d batches reached the next consumer", n)
+	}
+}
+
+func TestWorkThatAwaitsCompletesThroughTheRuntime(t *testing.T) {
+	p, sink, _ := startedProbe(t, "yield", nil)
+	if err := p.ConsumeTraces(withAction(context.Background(), "yield"), spans(2)); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := sink.AllTraces()[0].ResourceSpans().At(0).Resource().Attributes().Get("probe.seen"); !ok {
+		t.Fatal("the batch rewritten after an await did not arrive")
+	}
+}
+
+func TestMetadataReachesRust(t *testing.T) {
+	p, sink, _ := startedProbe(t, "metadata", map[string]any{"action": "rewrite"})
+	ctx := client.NewContext(context.Background(), client.Info{
+		Metadata: client.NewMetadata(map[string][]string{"x-tenant": {"acme", "beta"}}),
+	})
+	if err := p.ConsumeTraces(ctx, spans(1)); err != nil {
+		t.Fatal(err)
+	}
+	attrs := sink.AllTraces()[0].ResourceSpans().At(0).Resource().Attributes()
+	if v, _ := attrs.Get("probe.md.x-tenant"); v.Str() != "acme,beta" {
+		t.Fatalf("resource attributes = %v", attrs.AsRaw())
+	}
+}
+
+func TestErrorsMapToCollectorErrors(t *testing.T) {
+	p, _, _ := startedProbe(t, "errors", nil)
+	cases := []struct {
+		action     string
+		code       bridge.Code
+		permanent  bool
+		retryAfter time.Duration
+		isContext  error
+	}{
+		{"fail:permanent", bridge.CodePermanent, true, 0, nil},
+		{"fail:retryable", bridge.CodeRetryable, false, 2 * time.Second, nil},
+		{"fail:exhausted", bridge.CodeResourceExhausted, false, 0, nil},
+		{"fail:cancelled", bridge.CodeCancelled, false, 0, context.Canceled},
+		{"fail:deadline", bridge.CodeDeadlineExceeded, false, 0, context.DeadlineExceeded},
+		{"fail:config", bridge.CodeInvalidConfig, true, 0, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.action, func(t *testing.T) {
+			err := p.ConsumeTraces(withAction(context.Background(), tc.action), spans(1))
+			var status *bridge.Error
+			if !errors.As(err, &status) {
+				t.Fatalf("error %v is not a *bridge.Error", err)
+			}
+			if status.Code != tc.code || status.RetryAfter != tc.retryAfter {
+				t.Fatalf("status = %+v, want code %v retry-after %v", status, tc.code, tc.retryAfter)
+			}
+			if consumererror.IsPermanent(err) != tc.permanent {
+				t.Fatalf("IsPermanent = %v, want %v", !tc.permanent, tc.permanent)
+			}
+			if !strings.Contains(err.Error(), "probe/errors: probe failed on purpose") {
+				t.Fatalf("error %q does not name the component", err)
+			}
+			if tc.isContext != nil && !errors.Is(err, tc.isContext) {
+				t.Fatalf("errors.Is(%v, %v) = false", err, tc.isContext)
+			}
+		})
+	}
+}
+
+func TestAPanicIsAnErrorAndTheProcessGoesOn(t *testing.T) {
+	p, _, _ := startedProbe(t, "panics", nil)
+	healthy, sink, _ := startedProbe(t, "healthy", nil)
+
+	err := p.ConsumeTraces(withAction(context.Background(), "panic"), spans(1))
+	if err == nil || !strings.Contains(err.Error(), "probe panicked on purpose") || !consumererror.IsPermanent(err) {
+		t.Fatalf("a panic gave %v, want a permanent error with the panic message", err)
+	}
+	err = p.ConsumeTraces(context.Background(), spans(1))
+	if err == nil || !strings.Contains(err.Error(), "failed earlier") {
+		t.Fatalf("the failed instance accepted work: %v", err)
+	}
+	if err := healthy.ConsumeTraces(context.Background(), spans(1)); err != nil || sink.SpanCount() != 1 {
+		t.Fatalf("another instance stopped working: %v", err)
+	}
+}
+
+func TestCancellingTheContextReturnsAtOnceAndStopsRust(t *testing.T) {
+	p, _, _ := startedProbe(t, "cancel", nil)
+	ctx, cancel := context.WithCancel(withAction(context.Background(), "sleep:30s"))
+	time.AfterFunc(50*time.Millisecond, cancel)
+	began := time.Now()
+	err := p.ConsumeTraces(ctx, spans(1))
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("ConsumeTraces = %v, want context.Canceled", err)
+	}
+	if waited := time.Since(began); waited > 10*time.Second {
+		t.Fatalf("the goroutine waited %v for a cancelled call", waited)
+	}
+	// Shutdown waits for the cancelled call to finish in Rust; it must be quick.
+	shutdownCtx, done := context.WithTimeout(context.Background(), 10*time.Second)
+	defer done()
+	if err := p.Shutdown(shutdownCtx); err != nil {
+		t.Fatalf("Shutdown after a cancelled call = %v", err)
+	}
+}
+
+func TestADeadlineExpiringMidCallEndsIt(t *testing.T) {
+	p, _, _ := startedProbe(t, "deadline", nil)
+	ctx, cancel := context.WithTimeout(withAction(context.Background(), "sleep:30s"), 100*time.Millisecond)
+	defer cancel()
+	err := p.ConsumeTraces(ctx, spans(1))
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("ConsumeTraces = %v, want a deadline error", err)
+	}
+}
+
+func TestRustLogsReachTheComponentLogger(t *testing.T) {
+	p, _, logs := startedProbe(t, "logs", nil)
+	if err := p.ConsumeTraces(withAction(context.Background(), "log"), spans(1)); err != nil {
+		t.Fatal(err)
+	}
+	entries := logs.FilterMessage("probe saw a batch").All()
+	if len(entries) != 1 {
+		t.Fatalf("%d matching entries in %v", len(entries), logs.All())
+	}
+	entry := entries[0]
+	fields := entry.ContextMap()
+	if entry.Level != zapcore.InfoLevel || fields["probe.ok"] != true || fields["ratio"] != 0.5 {
+		t.Fatalf("entry = %v %v", entry.Level, fields)
+	}
+	if n, ok := fields["batch.bytes"].(uint64); !ok || n == 0 {
+		t.Fatalf("batch.bytes = %#v", fields["batch.bytes"])
+	}
+}
+
+func TestConcurrentCallsAndShutdown(t *testing.T) {
+	p, sink, _ := startedProbe(t, "concurrent", nil)
+	actions := []string{"pass", "rewrite", "yield", "drop", "sleep:1ms"}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 50 {
+				action := actions[(g+i)%len(actions)]
+				if err := p.ConsumeTraces(withAction(context.Background(), action), spans(3)); err != nil {
+					t.Errorf("%s: %v", action, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := p.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if want := 8 * 50 * 4 / 5 * 3; sink.SpanCount() != want {
+		t.Fatalf("span count = %d, want %d (all but the dropped)", sink.SpanCount(), want)
+	}
+}
