@@ -19,7 +19,7 @@ type Config struct {
 }
 
 var (
-	_ component.Config   = (*Config)(nil)
+	_ component.Config    = (*Config)(nil)
 	_ confmap.Unmarshaler = (*Config)(nil)
 	_ confmap.Marshaler   = (*Config)(nil)
 	_ confmap.Validator   = (*Config)(nil)

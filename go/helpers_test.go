@@ -8,6 +8,7 @@ import (
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/confmap"
+	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/extension"
 	"go.opentelemetry.io/collector/extension/extensiontest"
@@ -34,13 +35,20 @@ func probeConfig(t testing.TB, factory processor.Factory, section map[string]any
 // startedProbe creates and starts a probe traces processor feeding sink, logging to an observer.
 func startedProbe(t testing.TB, name string, section map[string]any) (processor.Traces, *consumertest.TracesSink, *observer.ObservedLogs) {
 	t.Helper()
+	sink := new(consumertest.TracesSink)
+	p, logs := startedProbeFeeding(t, name, section, sink)
+	return p, sink, logs
+}
+
+// startedProbeFeeding creates and starts a probe traces processor feeding next.
+func startedProbeFeeding(t testing.TB, name string, section map[string]any, next consumer.Traces) (processor.Traces, *observer.ObservedLogs) {
+	t.Helper()
 	factory := NewProcessorFactory("probe")
 	set := processortest.NewNopSettings(factory.Type())
 	set.ID = component.MustNewIDWithName("probe", name)
 	core, logs := observer.New(zap.DebugLevel)
 	set.Logger = zap.New(core)
-	sink := new(consumertest.TracesSink)
-	p, err := factory.CreateTraces(context.Background(), set, probeConfig(t, factory, section), sink)
+	p, err := factory.CreateTraces(context.Background(), set, probeConfig(t, factory, section), next)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +56,7 @@ func startedProbe(t testing.TB, name string, section map[string]any) (processor.
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = p.Shutdown(context.Background()) })
-	return p, sink, logs
+	return p, logs
 }
 
 // withAction asks the probe to do action for one call.
