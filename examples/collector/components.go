@@ -10,6 +10,7 @@ import (
 	"go.opentelemetry.io/collector/processor/batchprocessor"
 	"go.opentelemetry.io/collector/receiver"
 	"go.opentelemetry.io/collector/receiver/otlpreceiver"
+	"go.opentelemetry.io/collector/service/telemetry/otelconftelemetry"
 
 	"github.com/otelbridge/otelbridge/go"
 )
@@ -18,6 +19,8 @@ import (
 func components() (otelcol.Factories, error) {
 	var factories otelcol.Factories
 	var err error
+	// The collector refuses to start without a telemetry factory (service::telemetry).
+	factories.Telemetry = otelconftelemetry.NewFactory()
 	factories.Receivers, err = otelcol.MakeFactoryMap[receiver.Factory](otlpreceiver.NewFactory())
 	if err != nil {
 		return factories, err

@@ -6,6 +6,9 @@ import (
 	"log"
 
 	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/confmap"
+	"go.opentelemetry.io/collector/confmap/provider/envprovider"
+	"go.opentelemetry.io/collector/confmap/provider/fileprovider"
 	"go.opentelemetry.io/collector/otelcol"
 )
 
@@ -15,7 +18,21 @@ func main() {
 		Description: "OpenTelemetry Collector with Rust components (otelbridge example)",
 		Version:     "0.1.0",
 	}
-	cmd := otelcol.NewCommand(otelcol.CollectorSettings{BuildInfo: info, Factories: components})
+	set := otelcol.CollectorSettings{
+		BuildInfo: info,
+		Factories: components,
+		// Without providers, `--config file.yaml` fails with "at least one Provider must be supplied".
+		ConfigProviderSettings: otelcol.ConfigProviderSettings{
+			ResolverSettings: confmap.ResolverSettings{
+				ProviderFactories: []confmap.ProviderFactory{
+					fileprovider.NewFactory(),
+					envprovider.NewFactory(),
+				},
+				DefaultScheme: "env",
+			},
+		},
+	}
+	cmd := otelcol.NewCommand(set)
 	if err := cmd.Execute(); err != nil {
 		log.Fatal(err)
 	}

@@ -1,0 +1,68 @@
+# otelbridge: `make demo` builds and runs the example collector; `make test` runs every test.
+# Go and Rust come with the machine; everything else the targets below fetch themselves.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+CARGO ?= cargo
+GO ?= go
+RUST_LIBS := -p otelbridge-testlib -p otelbridge-example-collector
+COLLECTOR := bin/otelcol-example
+
+.PHONY: help
+help: ## List the targets.
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+.PHONY: toolchains
+toolchains: ## Check that Go and Rust are installed.
+	@scripts/check-toolchains.sh
+
+.PHONY: rust
+rust: toolchains ## Build the Rust static libraries the Go tests and the example collector link.
+	$(CARGO) build --release --locked $(RUST_LIBS)
+
+.PHONY: collector
+collector: rust ## Build the example collector (Go + Rust) into bin/.
+	cd examples/collector && $(GO) build -o ../../$(COLLECTOR) .
+
+.PHONY: demo
+demo: collector ## Run the example collector, send it telemetry, show what the Rust components did.
+	scripts/demo.sh
+
+.PHONY: header
+header: ## Regenerate ffi/include/otelbridge.h from the ABI crate.
+	OTELBRIDGE_BLESS=1 $(CARGO) test --release --locked -p otelbridge-abi --test header
+
+.PHONY: test
+test: lint test-rust check-deps test-go test-e2e ## Run every test (what CI runs).
+
+.PHONY: lint
+lint: toolchains ## Formatting, clippy and go vet.
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --release --locked --workspace --all-targets -- -D warnings
+	@unformatted=$$(gofmt -l go examples); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	cd go && $(GO) vet ./...
+
+.PHONY: test-rust
+test-rust: toolchains ## Rust unit and ABI tests, and the header staleness check.
+	$(CARGO) test --release --locked --workspace
+
+.PHONY: check-deps
+check-deps: ## Prove no crate installs signal handlers in the Go process (tokio signal/process).
+	@scripts/check-no-signal-handlers.sh
+
+.PHONY: test-go
+test-go: rust ## The Go shim's tests, also under cgocheck2 (full cgo pointer checks) and -race.
+	cd go && $(GO) test -count=1 ./...
+	cd go && GOEXPERIMENT=cgocheck2 $(GO) test -count=1 ./...
+	cd go && $(GO) test -count=1 -race -short ./...
+
+.PHONY: test-e2e
+test-e2e: rust ## The example collector as a real process, fed over OTLP/gRPC.
+	cd examples/collector && $(GO) vet ./... && $(GO) test -count=1 ./...
+
+.PHONY: clean
+clean: ## Remove build outputs.
+	$(CARGO) clean
+	rm -rf bin
