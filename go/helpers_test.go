@@ -17,9 +17,6 @@ import (
 	"go.opentelemetry.io/collector/processor/processortest"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest/observer"
-
-	// The Rust test components: probe (processor) and probeext (extension).
-	_ "github.com/otelbridge/otelbridge/go/internal/testlib"
 )
 
 // probeConfig is the probe's default config with the user's section laid over it.

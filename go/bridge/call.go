@@ -13,16 +13,6 @@ import (
 	"unsafe"
 )
 
-// Outcome says what a processor did with a batch.
-type Outcome uint32
-
-// The outcomes, numbered as OTB_OUTCOME_*.
-const (
-	OutcomeUnchanged Outcome = 0
-	OutcomeReplaced  Outcome = 1
-	OutcomeDropped   Outcome = 2
-)
-
 // Result is a successful call's outcome. Data (for OutcomeReplaced) is Rust memory: read it with
 // Bytes, then Free it.
 type Result struct {

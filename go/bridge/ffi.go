@@ -31,6 +31,9 @@ static OtbHostCallbacks otelbridge_host_callbacks(uint32_t default_level) {
 	};
 	return callbacks;
 }
+
+// The baseline of the fixed-cost benchmark: an empty C function, with the shape of otelbridge_v1_nop.
+static void *otelbridge_raw_cgo_nop(void *arg) { return arg; }
 */
 import "C"
 
@@ -47,6 +50,11 @@ func bytesPtr(b []byte) *C.uint8_t {
 // hostCallbacks are the functions Rust calls back into Go through.
 func hostCallbacks(defaultLevel uint32) C.OtbHostCallbacks {
 	return C.otelbridge_host_callbacks(C.uint32_t(defaultLevel))
+}
+
+// rawCgoNop calls an empty C function: the cost of cgo alone, for benchmarks.
+func rawCgoNop() {
+	C.otelbridge_raw_cgo_nop(nil)
 }
 
 // freeBuf releases a buffer Rust handed to Go.

@@ -7,14 +7,10 @@ import "C"
 
 import (
 	"context"
-	"errors"
 	"sync"
 
 	"go.uber.org/zap"
 )
-
-// ErrClosed is returned by calls on an instance that is shutting down or shut down.
-var ErrClosed = errors.New("the component is shut down")
 
 // Instance is a created Rust component instance. Its calls may run concurrently; Shutdown waits
 // for the calls in flight, including calls whose callers gave up on their context.

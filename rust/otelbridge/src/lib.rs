@@ -68,6 +68,11 @@ pub use extension::{Extension, ExtensionFactory};
 pub use factory::{CreateSettings, Factory, Instance, ProcessOutcome};
 pub use processor::{Processor, ProcessorFactory};
 
+/// The README's examples, compiled and run as doctests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
+
 /// The OTLP request types that cross the boundary, re-exported from `opentelemetry-proto`.
 pub mod proto {
     pub use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
