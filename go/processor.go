@@ -70,28 +70,36 @@ func newRustProcessor(set processor.Settings, cfg component.Config) (*rustProces
 	return p, opts, nil
 }
 
-// consume sends one marshalled batch to Rust. It returns replaced bytes through unmarshal, or
-// reports unchanged (keep) and dropped (skip).
-func (p *rustProcessor) consume(ctx context.Context, signal bridge.Signal, data []byte, unmarshal func([]byte) error) (keep bool, err error) {
-	instance, err := p.current()
-	if err != nil {
-		return false, err
+// processFunc makes the processorhelper function of one signal: marshal the batch once, run it
+// through Rust, then pass the original on (unchanged), skip it (dropped), or unmarshal the
+// replacement from Rust memory before freeing it.
+func processFunc[T any](p *rustProcessor, signal bridge.Signal, marshal func(T) ([]byte, error), unmarshal func([]byte) (T, error)) func(context.Context, T) (T, error) {
+	return func(ctx context.Context, in T) (T, error) {
+		data, err := marshal(in)
+		if err != nil {
+			return in, wrapError(p.id, err)
+		}
+		instance, err := p.current()
+		if err != nil {
+			return in, err
+		}
+		res, err := instance.Consume(ctx, signal, data)
+		if err != nil {
+			return in, wrapError(p.id, err)
+		}
+		defer res.Free()
+		switch res.Outcome {
+		case bridge.OutcomeUnchanged:
+			return in, nil
+		case bridge.OutcomeDropped:
+			return in, processorhelper.ErrSkipProcessingData
+		}
+		out, err := unmarshal(res.Bytes())
+		if err != nil {
+			return in, wrapError(p.id, fmt.Errorf("reading the batch Rust returned: %w", err))
+		}
+		return out, nil
 	}
-	res, err := instance.Consume(ctx, signal, data)
-	if err != nil {
-		return false, wrapError(p.id, err)
-	}
-	defer res.Free()
-	switch res.Outcome {
-	case bridge.OutcomeUnchanged:
-		return true, nil
-	case bridge.OutcomeDropped:
-		return false, processorhelper.ErrSkipProcessingData
-	}
-	if err := unmarshal(res.Bytes()); err != nil {
-		return false, wrapError(p.id, fmt.Errorf("reading the batch Rust returned: %w", err))
-	}
-	return false, nil
 }
 
 func createTraces(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Traces) (processor.Traces, error) {
@@ -99,24 +107,10 @@ func createTraces(ctx context.Context, set processor.Settings, cfg component.Con
 	if err != nil {
 		return nil, err
 	}
-	var marshaler ptrace.ProtoMarshaler
-	var unmarshaler ptrace.ProtoUnmarshaler
-	process := func(ctx context.Context, td ptrace.Traces) (ptrace.Traces, error) {
-		data, err := marshaler.MarshalTraces(td)
-		if err != nil {
-			return td, err
-		}
-		var out ptrace.Traces
-		keep, err := p.consume(ctx, bridge.SignalTraces, data, func(b []byte) (err error) {
-			out, err = unmarshaler.UnmarshalTraces(b)
-			return err
-		})
-		if keep {
-			return td, nil
-		}
-		return out, err
-	}
-	return processorhelper.NewTraces(ctx, set, cfg, next, process, opts...)
+	var m ptrace.ProtoMarshaler
+	var u ptrace.ProtoUnmarshaler
+	return processorhelper.NewTraces(ctx, set, cfg, next,
+		processFunc(p, bridge.SignalTraces, m.MarshalTraces, u.UnmarshalTraces), opts...)
 }
 
 func createMetrics(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Metrics) (processor.Metrics, error) {
@@ -124,24 +118,10 @@ func createMetrics(ctx context.Context, set processor.Settings, cfg component.Co
 	if err != nil {
 		return nil, err
 	}
-	var marshaler pmetric.ProtoMarshaler
-	var unmarshaler pmetric.ProtoUnmarshaler
-	process := func(ctx context.Context, md pmetric.Metrics) (pmetric.Metrics, error) {
-		data, err := marshaler.MarshalMetrics(md)
-		if err != nil {
-			return md, err
-		}
-		var out pmetric.Metrics
-		keep, err := p.consume(ctx, bridge.SignalMetrics, data, func(b []byte) (err error) {
-			out, err = unmarshaler.UnmarshalMetrics(b)
-			return err
-		})
-		if keep {
-			return md, nil
-		}
-		return out, err
-	}
-	return processorhelper.NewMetrics(ctx, set, cfg, next, process, opts...)
+	var m pmetric.ProtoMarshaler
+	var u pmetric.ProtoUnmarshaler
+	return processorhelper.NewMetrics(ctx, set, cfg, next,
+		processFunc(p, bridge.SignalMetrics, m.MarshalMetrics, u.UnmarshalMetrics), opts...)
 }
 
 func createLogs(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Logs) (processor.Logs, error) {
@@ -149,22 +129,8 @@ func createLogs(ctx context.Context, set processor.Settings, cfg component.Confi
 	if err != nil {
 		return nil, err
 	}
-	var marshaler plog.ProtoMarshaler
-	var unmarshaler plog.ProtoUnmarshaler
-	process := func(ctx context.Context, ld plog.Logs) (plog.Logs, error) {
-		data, err := marshaler.MarshalLogs(ld)
-		if err != nil {
-			return ld, err
-		}
-		var out plog.Logs
-		keep, err := p.consume(ctx, bridge.SignalLogs, data, func(b []byte) (err error) {
-			out, err = unmarshaler.UnmarshalLogs(b)
-			return err
-		})
-		if keep {
-			return ld, nil
-		}
-		return out, err
-	}
-	return processorhelper.NewLogs(ctx, set, cfg, next, process, opts...)
+	var m plog.ProtoMarshaler
+	var u plog.ProtoUnmarshaler
+	return processorhelper.NewLogs(ctx, set, cfg, next,
+		processFunc(p, bridge.SignalLogs, m.MarshalLogs, u.UnmarshalLogs), opts...)
 }
