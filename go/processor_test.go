@@ -9,7 +9,13 @@ import (
 	"time"
 
 	"go.opentelemetry.io/collector/client"
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/consumer/consumererror"
+	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/pmetric"
+	"go.opentelemetry.io/collector/processor/processortest"
 	"go.uber.org/zap/zapcore"
 
 	"github.com/otelbridge/otelbridge/go/bridge"
@@ -206,5 +212,44 @@ func TestConcurrentCallsAndShutdown(t *testing.T) {
 	}
 	if want := 8 * 50 * 4 / 5 * 3; sink.SpanCount() != want {
 		t.Fatalf("span count = %d, want %d (all but the dropped)", sink.SpanCount(), want)
+	}
+}
+
+func TestMetricsAndLogsCrossToo(t *testing.T) {
+	factory := NewProcessorFactory("probe")
+	set := processortest.NewNopSettings(factory.Type())
+	cfg := probeConfig(t, factory, map[string]any{"action": "rewrite"})
+	metricsSink, logsSink := new(consumertest.MetricsSink), new(consumertest.LogsSink)
+	mp, err := factory.CreateMetrics(context.Background(), set, cfg, metricsSink)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lp, err := factory.CreateLogs(context.Background(), set, cfg, logsSink)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []component.Component{mp, lp} {
+		if err := c.Start(context.Background(), componenttest.NewNopHost()); err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = c.Shutdown(context.Background()) }()
+	}
+	md := pmetric.NewMetrics()
+	md.ResourceMetrics().AppendEmpty().ScopeMetrics().AppendEmpty().Metrics().AppendEmpty().SetEmptyGauge().DataPoints().AppendEmpty().SetIntValue(3)
+	ld := plog.NewLogs()
+	ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty().Body().SetStr("hello")
+	if err := mp.ConsumeMetrics(context.Background(), md); err != nil {
+		t.Fatal(err)
+	}
+	if err := lp.ConsumeLogs(context.Background(), ld); err != nil {
+		t.Fatal(err)
+	}
+	gotMetrics := metricsSink.AllMetrics()[0].ResourceMetrics().At(0)
+	if _, ok := gotMetrics.Resource().Attributes().Get("probe.seen"); !ok || gotMetrics.ScopeMetrics().At(0).Metrics().At(0).Gauge().DataPoints().At(0).IntValue() != 3 {
+		t.Fatal("the rewritten metrics lost data or the mark")
+	}
+	gotLogs := logsSink.AllLogs()[0].ResourceLogs().At(0)
+	if _, ok := gotLogs.Resource().Attributes().Get("probe.seen"); !ok || gotLogs.ScopeLogs().At(0).LogRecords().At(0).Body().Str() != "hello" {
+		t.Fatal("the rewritten logs lost data or the mark")
 	}
 }
