@@ -92,7 +92,7 @@ wait "$pid" || status=$?
 pid=""
 echo "exit status: $status"
 
-# Log lines are "time<TAB>level<TAB>caller<TAB>message<TAB>{fields}"; print "time  message  beats=N".
+# Log lines are "time<TAB>level<TAB>caller<TAB>message<TAB>{fields}"; print "time  message  (beats N)".
 heartbeat_lines() {
 	grep -E $'\t(heartbeat started|heartbeat stopped|otelbridge heartbeat)\t' "$log" |
 		sed -E 's/^([^\t]*)\t[^\t]*\t[^\t]*\t([^\t]*)\t.*"(beats|interval)": "?([^,}"]*)"?.*/  \1  \2  (\3 \4)/'
@@ -137,10 +137,15 @@ section "Sent vs exported (health checks dropped by redact)"
 # send prints "sent spans=5 (health checks=2), metric data points=4 (health checks=1), ...".
 read -r spans spans_h points points_h records records_h < <(grep -oE '=[0-9]+' "$work/send.out" | tr -d = | tr '\n' ' '; echo)
 row() { printf '  %-15s %6s %15s %10s %10s\n' "$@"; }
+mismatches=0
+check() { # name sent health exported
+	row "$1" "$2" "$3" $(($2 - $3)) "$4"
+	(($2 - $3 == $4)) || mismatches=$((mismatches + 1))
+}
 row "" sent "health checks" expected exported
-row spans "$spans" "$spans_h" $((spans - spans_h)) "$(exported Traces spans)"
-row "metric points" "$points" "$points_h" $((points - points_h)) "$(exported Metrics 'data points')"
-row "log records" "$records" "$records_h" $((records - records_h)) "$(exported Logs 'log records')"
+check spans "$spans" "$spans_h" "$(exported Traces spans)"
+check "metric points" "$points" "$points_h" "$(exported Metrics 'data points')"
+check "log records" "$records" "$records_h" "$(exported Logs 'log records')"
 
 section "Result"
 if [[ $status -ne 0 ]]; then
@@ -151,4 +156,6 @@ if [[ "$errors" != 0 ]]; then
 	grep -E $'\t(error|fatal|panic)\t' "$log" | cut -c1-200 >&2
 	fail "the collector logged $errors error(s)"
 fi
-echo "  ok: the collector exited cleanly (status 0) after SIGTERM"
+((mismatches == 0)) || fail "the exported counts differ from the expected ones"
+[[ "$leaks" == 0 ]] || fail "sensitive sample values reached the debug exporter"
+echo "  ok: the collector exited cleanly (status 0) after SIGTERM; everything was redacted and counted"
