@@ -291,3 +291,17 @@ func TestValidateReportsTheRustFieldError(t *testing.T) {
 		t.Errorf("validate config.yaml: %v\n%s", err, out)
 	}
 }
+
+// ${env:VAR} values that look like numbers or booleans reach Rust string fields as their text,
+// as they reach Go components' string fields.
+func TestEnvExpandedScalarsReadIntoRustStringFields(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	config := "yaml:processors::redact::mask_text: ${env:OTELBRIDGE_E2E_MASK}"
+	cmd := exec.CommandContext(ctx, collectorBinary, "validate", "--config", "config.yaml", "--config", config)
+	cmd.Env = append(cmd.Environ(), "OTELBRIDGE_E2E_MASK=1234")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("validate with mask_text from a numeric env var: %v\n%s", err, out)
+	}
+}

@@ -10,6 +10,8 @@ use std::fmt;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::lenient::Lenient;
+
 /// A component's configuration.
 ///
 /// Derive `Serialize`, `Deserialize` and `Default` (the default is what an operator gets for an
@@ -82,15 +84,19 @@ impl fmt::Display for ConfigError {
 }
 
 /// Deserializes a JSON config, rejecting unknown fields, then validates it.
+///
+/// A number or boolean read into a string field becomes its text, as the collector's own decoder
+/// does for `${env:VAR}` values (see `lenient.rs`).
 pub fn from_json<C: Config>(json: &[u8]) -> Result<C, ConfigError> {
+    let value: serde_json::Value = serde_json::from_slice(json)
+        .map_err(|err| ConfigError::new("", format!("the config is not valid JSON: {err}")))?;
     let mut unknown = Vec::new();
-    let mut json_de = serde_json::Deserializer::from_slice(json);
     let mut record = |path: serde_ignored::Path<'_>| unknown.push(path.to_string());
-    let ignoring = serde_ignored::Deserializer::new(&mut json_de, &mut record);
+    let ignoring = serde_ignored::Deserializer::new(Lenient(value), &mut record);
     let config: C = serde_path_to_error::deserialize(ignoring).map_err(|err| {
         let path = err.path().to_string();
         let path = if path == "." { String::new() } else { path };
-        ConfigError::new(path, without_position(err.inner()))
+        ConfigError::new(path, err.into_inner())
     })?;
     if let Some(path) = unknown.into_iter().next() {
         return Err(ConfigError::new(path, "unknown field"));
@@ -103,16 +109,6 @@ pub fn from_json<C: Config>(json: &[u8]) -> Result<C, ConfigError> {
 pub fn default_json<C: Config>() -> Result<Vec<u8>, ConfigError> {
     serde_json::to_vec(&C::default())
         .map_err(|err| ConfigError::new("", format!("encoding the default config: {err}")))
-}
-
-/// serde_json appends "at line L column C"; the JSON is machine-made, so the position only
-/// confuses an operator who wrote YAML.
-fn without_position(err: &serde_json::Error) -> String {
-    let text = err.to_string();
-    match text.rfind(" at line ") {
-        Some(cut) if err.line() > 0 => text[..cut].to_owned(),
-        _ => text,
-    }
 }
 
 #[cfg(test)]
@@ -148,11 +144,12 @@ mod tests {
 
     #[test]
     fn type_errors_name_the_field_path() {
-        let err = from_json::<Sample>(br#"{"rules":[{"pattern":"a"},{"pattern":3}]}"#)
-            .expect_err("a number is not a pattern");
+        let err = from_json::<Sample>(br#"{"rules":[{"pattern":"a"},{"pattern":["x"]}]}"#)
+            .expect_err("a list is not a pattern");
         assert_eq!(err.path(), "rules[1].pattern");
         assert!(
-            err.message().starts_with("invalid type: integer `3`"),
+            err.message()
+                .starts_with("invalid type: sequence, expected a string"),
             "{err}"
         );
         assert!(!err.message().contains("line"), "{err}");
@@ -177,6 +174,12 @@ mod tests {
         let err = from_json::<Sample>(br#"{"rules":[{"pattern":"a"},{},{"pattern":""}]}"#)
             .expect_err("empty pattern");
         assert_eq!(err.to_string(), "rules[1].pattern: must not be empty");
+    }
+
+    #[test]
+    fn env_expanded_numbers_read_into_string_fields() {
+        let config = from_json::<Sample>(br#"{"name":1234}"#).expect("lenient");
+        assert_eq!(config.name, "1234");
     }
 
     #[test]

@@ -55,6 +55,7 @@ pub mod duration;
 mod error;
 mod extension;
 mod factory;
+mod lenient;
 pub mod logging;
 mod processor;
 pub mod runtime;
