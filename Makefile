@@ -35,7 +35,7 @@ header: ## Regenerate ffi/include/otelbridge.h from the ABI crate.
 	OTELBRIDGE_BLESS=1 $(CARGO) test --release --locked -p otelbridge-abi --test header
 
 .PHONY: test
-test: lint test-rust check-deps test-go test-e2e ## Run every test (what CI runs).
+test: lint test-rust test-c check-deps test-go test-e2e ## Run every test (what CI runs).
 
 .PHONY: lint
 lint: toolchains ## Formatting, clippy and go vet.
@@ -48,6 +48,14 @@ lint: toolchains ## Formatting, clippy and go vet.
 .PHONY: test-rust
 test-rust: toolchains ## Rust unit and ABI tests, and the header staleness check.
 	$(CARGO) test --release --locked --workspace
+
+.PHONY: test-c
+test-c: rust ## A plain C program drives a component through the header; the header compiles as C++.
+	mkdir -p build
+	cc -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iffi/include ffi/tests/smoke.c \
+		target/release/libotelbridge_testlib.a -lm -ldl -lpthread -lrt -lgcc_s -o build/abi-smoke
+	build/abi-smoke
+	echo '#include "otelbridge.h"' | c++ -std=c++17 -Wall -Werror -Iffi/include -x c++ -fsyntax-only -
 
 .PHONY: check-deps
 check-deps: ## Prove no crate installs signal handlers in the Go process (tokio signal/process).
@@ -67,4 +75,4 @@ test-e2e: rust ## The example collector as a real process, fed over OTLP/gRPC.
 .PHONY: clean
 clean: ## Remove build outputs.
 	$(CARGO) clean
-	rm -rf bin
+	rm -rf bin build

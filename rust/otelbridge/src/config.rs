@@ -86,8 +86,10 @@ impl fmt::Display for ConfigError {
 /// Deserializes a JSON config, rejecting unknown fields, then validates it.
 ///
 /// A number or boolean read into a string field becomes its text, as the collector's own decoder
-/// does for `${env:VAR}` values (see `lenient.rs`).
+/// does for `${env:VAR}` values (see `lenient.rs`). Empty input is an empty section: every field
+/// at its default.
 pub fn from_json<C: Config>(json: &[u8]) -> Result<C, ConfigError> {
+    let json = if json.is_empty() { b"{}".as_slice() } else { json };
     let value: serde_json::Value = serde_json::from_slice(json)
         .map_err(|err| ConfigError::new("", format!("the config is not valid JSON: {err}")))?;
     let mut unknown = Vec::new();

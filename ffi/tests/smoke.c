@@ -1,0 +1,115 @@
+/* A C host of the otelbridge ABI: proves the generated header compiles as C (and C++) and that a
+ * plain C program can drive a component through its whole lifecycle. Run by `make test-c`, linked
+ * with the test library (rust/otelbridge-testlib: the probe processor). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "otelbridge.h"
+
+static int failures = 0;
+
+#define CHECK(cond, ...)                                  \
+  do {                                                    \
+    if (!(cond)) {                                        \
+      fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
+      fprintf(stderr, __VA_ARGS__);                       \
+      fprintf(stderr, "\n");                              \
+      failures++;                                         \
+    }                                                     \
+  } while (0)
+
+static void complete(size_t waiter, OtbResult *result) {
+  (void)waiter;
+  otelbridge_v1_buf_free(result->status.message);
+  otelbridge_v1_buf_free(result->data);
+}
+
+static void log_event(uint64_t sink, uint32_t level, const uint8_t *message, size_t message_len,
+                      const uint8_t *fields, size_t fields_len) {
+  (void)sink; (void)level; (void)message; (void)message_len; (void)fields; (void)fields_len;
+}
+
+/* Metadata record asking the probe to do `action` for one call. */
+static size_t action_context(uint8_t *out, const char *action) {
+  const char *key = "probe-action";
+  uint32_t klen = (uint32_t)strlen(key), vlen = (uint32_t)strlen(action), count = 1;
+  uint32_t len = 4 + klen + 4 + 4 + vlen;
+  size_t n = 0;
+  out[n++] = OTB_CONTEXT_METADATA;
+  memcpy(out + n, &len, 4); n += 4;
+  memcpy(out + n, &klen, 4); n += 4;
+  memcpy(out + n, key, klen); n += klen;
+  memcpy(out + n, &count, 4); n += 4;
+  memcpy(out + n, &vlen, 4); n += 4;
+  memcpy(out + n, action, vlen); n += vlen;
+  return n;
+}
+
+int main(void) {
+  CHECK(otelbridge_v1_abi_version() >> 16 == OTELBRIDGE_ABI_MAJOR, "abi major");
+
+  OtbHostCallbacks callbacks = {complete, log_event, OTB_LOG_INFO};
+  OtbLibraryInfo info;
+  OtbStatus status;
+  memset(&status, 0, sizeof status);
+  CHECK(otelbridge_v1_handshake(OTELBRIDGE_ABI_MAJOR, OTELBRIDGE_ABI_MINOR, &callbacks, &info, &status) == OTB_STATUS_OK,
+        "handshake");
+
+  const OtbComponentInfo *components = NULL;
+  size_t count = 0;
+  CHECK(otelbridge_v1_registry(&components, &count, NULL) == OTB_STATUS_OK, "registry");
+  uint32_t probe = UINT32_MAX;
+  for (size_t i = 0; i < count; i++) {
+    if (components[i].kind == 2 && components[i].type_name.len == 5 &&
+        memcmp(components[i].type_name.ptr, "probe", 5) == 0) {
+      probe = (uint32_t)i;
+    }
+  }
+  CHECK(probe != UINT32_MAX, "the probe processor is registered");
+
+  const char *bad = "{\"weight\":0}";
+  CHECK(otelbridge_v1_config_validate(probe, (const uint8_t *)bad, strlen(bad), &status) == OTB_STATUS_INVALID_CONFIG,
+        "invalid config rejected");
+  CHECK(status.message.len > 0 && memmem(status.message.ptr, status.message.len, "weight", 6) != NULL,
+        "the error names the field");
+  otelbridge_v1_buf_free(status.message);
+
+  OtbInstance *instance = NULL;
+  const char *id = "probe/c";
+  CHECK(otelbridge_v1_instance_create(probe, (const uint8_t *)id, strlen(id), NULL, 0, 1, OTB_LOG_INFO, &instance, NULL) ==
+            OTB_STATUS_OK,
+        "create");
+
+  OtbResult result;
+  OtbPending *pending = NULL;
+  CHECK(otelbridge_v1_instance_start(instance, 0, NULL, 0, &result, &pending) == OTB_POLL_READY, "start is ready");
+  CHECK(result.status.code == OTB_STATUS_OK, "start ok");
+
+  /* An empty ExportTraceServiceRequest with one ResourceSpans: field 1, length 0. */
+  const uint8_t batch[] = {0x0a, 0x00};
+  uint8_t ctx[64];
+  size_t ctx_len = action_context(ctx, "rewrite");
+  CHECK(otelbridge_v1_instance_consume(instance, 1, 0, ctx, ctx_len, batch, sizeof batch, &result, &pending) ==
+            OTB_POLL_READY,
+        "consume is ready");
+  CHECK(result.status.code == OTB_STATUS_OK && result.outcome == OTB_OUTCOME_REPLACED && result.data.len > sizeof batch,
+        "the batch came back rewritten (code %u outcome %u len %zu)", result.status.code, result.outcome,
+        result.data.len);
+  otelbridge_v1_buf_free(result.data);
+
+  ctx_len = action_context(ctx, "panic");
+  otelbridge_v1_instance_consume(instance, 1, 0, ctx, ctx_len, batch, sizeof batch, &result, &pending);
+  CHECK(result.status.code == OTB_STATUS_PANICKED && result.status.permanent, "a panic is a status");
+  otelbridge_v1_buf_free(result.status.message);
+
+  CHECK(otelbridge_v1_instance_shutdown(instance, 0, NULL, 0, &result, &pending) == OTB_POLL_READY, "shutdown");
+  otelbridge_v1_instance_free(instance);
+
+  if (failures) {
+    fprintf(stderr, "%d check(s) failed\n", failures);
+    return 1;
+  }
+  printf("ok: C host drove handshake, registry, validation, create, start, consume, panic, shutdown\n");
+  return 0;
+}
