@@ -22,6 +22,11 @@ toolchains: ## Check that Go and Rust are installed.
 rust: toolchains ## Build the Rust static libraries the Go tests and the example collector link.
 	$(CARGO) build --release --locked $(RUST_LIBS)
 
+.PHONY: builder
+builder: toolchains ## Build bin/otelbridge-builder and the pinned upstream builder (bin/ocb) it drives.
+	cd builder && $(GO) build -ldflags "-X main.otelbridgeRoot=$(CURDIR)" -o ../bin/otelbridge-builder .
+	cd builder && $(GO) build -o ../bin/ocb go.opentelemetry.io/collector/cmd/builder
+
 .PHONY: collector
 collector: rust ## Build the example collector (Go + Rust) into bin/.
 	cd examples/collector && $(GO) build -o ../../$(COLLECTOR) .

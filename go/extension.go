@@ -30,6 +30,12 @@ func NewExtensionFactory(typ string) extension.Factory {
 	return newExtensionFactory(typ, c, err)
 }
 
+// ExtensionFactoryFunc returns a NewFactory function for the Rust extension typ, as the builder's
+// generated packages expose it.
+func ExtensionFactoryFunc(typ string) func() extension.Factory {
+	return func() extension.Factory { return NewExtensionFactory(typ) }
+}
+
 func newExtensionFactory(typ string, c *bridge.Component, loadErr error) extension.Factory {
 	return extension.NewFactory(component.MustNewType(typ),
 		func() component.Config { return newConfig(c, loadErr) },

@@ -35,6 +35,12 @@ func NewProcessorFactory(typ string) processor.Factory {
 	return newProcessorFactory(typ, c, err)
 }
 
+// ProcessorFactoryFunc returns a NewFactory function for the Rust processor typ, as the builder's
+// generated packages expose it.
+func ProcessorFactoryFunc(typ string) func() processor.Factory {
+	return func() processor.Factory { return NewProcessorFactory(typ) }
+}
+
 func newProcessorFactory(typ string, c *bridge.Component, loadErr error) processor.Factory {
 	var opts []processor.FactoryOption
 	if c == nil || c.Signals.Has(bridge.SignalTraces) {

@@ -1,0 +1,271 @@
+package build
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/otelbridge/otelbridge/builder/internal/generate"
+	"github.com/otelbridge/otelbridge/builder/internal/manifest"
+	"github.com/otelbridge/otelbridge/builder/internal/toolchain"
+)
+
+// rustBuild is a build whose manifest has cargo modules.
+type rustBuild struct {
+	opts     Options
+	manifest *manifest.Manifest
+	// root is the otelbridge checkout (its rust/otelbridge-abi, go/ and ffi/include).
+	root string
+	// out is the distribution's output directory; work is otelbridge's corner of it.
+	out, work string
+	shared    bool
+	// cargo are the cargo modules in manifest order, with their parsed dependency.
+	cargo []cargoModule
+	lib   toolchain.Library
+}
+
+type cargoModule struct {
+	index int // into manifest.Modules
+	entry manifest.Module
+	dep   manifest.CargoDependency
+	crate string              // its name in Rust code
+	rust  toolchain.Component // what the library registered for it
+}
+
+func newRustBuild(m *manifest.Manifest, opts Options) (*rustBuild, error) {
+	out, err := outputDir(m)
+	if err != nil {
+		return nil, err
+	}
+	root := m.Rust.Otelbridge
+	if root == "" {
+		root = opts.Otelbridge
+	}
+	if root == "" || !fileExists(filepath.Join(root, "rust", "otelbridge-abi", "Cargo.toml")) {
+		return nil, fmt.Errorf("no otelbridge checkout at %q: set rust.otelbridge in the manifest to its path", root)
+	}
+	b := &rustBuild{opts: opts, manifest: m, root: root, out: out, work: filepath.Join(out, "otelbridge"), shared: m.Rust.Link == "shared"}
+	dir := filepath.Dir(m.File)
+	var errs []error
+	for i, module := range m.Modules {
+		if module.Cargo == "" {
+			continue
+		}
+		dep, err := module.CargoDependency(dir)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		b.cargo = append(b.cargo, cargoModule{index: i, entry: module, dep: dep})
+	}
+	return b, errors.Join(errs...)
+}
+
+func (b *rustBuild) crateDir() string { return filepath.Join(b.work, "rust") }
+
+func (b *rustBuild) run(ocb toolchain.OCB) error {
+	log := b.opts.Log
+	derived := filepath.Join(b.work, "ocb-manifest.yaml")
+	if !b.opts.SkipGenerate {
+		if err := step(log, "generate the Rust crate", b.generateCrate); err != nil {
+			return err
+		}
+	}
+	// The generated Go code names the Rust components' types, which only the built library
+	// knows: the library is built in every mode.
+	if err := step(log, "rust build (cargo)", b.buildLibrary); err != nil {
+		return err
+	}
+	if !b.opts.SkipGenerate {
+		err := step(log, "generate the Go distribution (otelbridge glue + ocb)", func() error {
+			if err := b.generateGo(derived); err != nil {
+				return err
+			}
+			return ocb.Run(derived, "--skip-get-modules", "--skip-compilation")
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if !b.opts.SkipGetModules {
+		if err := step(log, "go modules (ocb)", func() error { return ocb.Run(derived, "--skip-generate", "--skip-compilation") }); err != nil {
+			return err
+		}
+	}
+	if b.opts.SkipCompilation {
+		return nil
+	}
+	return step(log, "go build (ocb)", func() error {
+		if err := ocb.Run(derived, "--skip-generate", "--skip-get-modules"); err != nil {
+			return err
+		}
+		if b.shared {
+			// The binary finds the library beside itself ($ORIGIN), from any working directory.
+			if err := generate.CopyIfChanged(b.lib.Path, filepath.Join(b.out, filepath.Base(b.lib.Path))); err != nil {
+				return err
+			}
+		}
+		return b.checkComponents()
+	})
+}
+
+// generateCrate writes the Rust crate, asks cargo what each dependency is called in code, then
+// writes the registration.
+func (b *rustBuild) generateCrate() error {
+	crate := generate.RustCrate{
+		Manifest:  b.manifest.File,
+		DistName:  b.manifest.Name,
+		CrateType: map[bool]string{false: "staticlib", true: "cdylib"}[b.shared],
+		ABIPath:   filepath.Join(b.root, "rust", "otelbridge-abi"),
+	}
+	for _, c := range b.cargo {
+		crate.Modules = append(crate.Modules, generate.RustModule{Module: c.entry.String(), Line: c.dep.Line})
+	}
+	sources := make([]string, 0, len(b.manifest.Rust.Patches))
+	for source := range b.manifest.Rust.Patches {
+		sources = append(sources, source)
+	}
+	sort.Strings(sources)
+	for _, source := range sources {
+		crate.Patches = append(crate.Patches, generate.Patch{Source: source, Lines: b.manifest.Rust.Patches[source]})
+	}
+	if err := generate.WriteCargoToml(b.crateDir(), crate); err != nil {
+		return err
+	}
+	names, err := toolchain.CrateNames(b.crateDir())
+	if err != nil {
+		return b.blame(err)
+	}
+	for i := range b.cargo {
+		name, ok := names[b.cargo[i].dep.Key]
+		if !ok {
+			return fmt.Errorf("%s (cargo: %s): cargo does not list the dependency %q", b.cargo[i].entry, b.cargo[i].entry.Cargo, b.cargo[i].dep.Key)
+		}
+		b.cargo[i].crate = name
+		crate.Modules[i].Crate = name
+	}
+	return generate.WriteLibRs(b.crateDir(), crate)
+}
+
+// buildLibrary builds the one Rust library and reads its registry, checking that each cargo
+// module registered a component of the kind its list says.
+func (b *rustBuild) buildLibrary() error {
+	lib, err := toolchain.BuildLibrary(b.crateDir(), b.profile(), b.manifest.Rust.Features, b.shared)
+	if err != nil {
+		return b.blame(err)
+	}
+	b.lib = lib
+	components, err := toolchain.Describe(lib, filepath.Join(b.root, "ffi", "include"), b.work, b.shared)
+	if err != nil {
+		return err
+	}
+	if len(components) != len(b.cargo) {
+		return fmt.Errorf("the Rust library registered %d components for %d cargo modules", len(components), len(b.cargo))
+	}
+	var errs []error
+	for i, c := range components {
+		module := &b.cargo[i]
+		module.rust = c
+		if want := module.entry.Kind.Singular(); c.Kind != want {
+			errs = append(errs, fmt.Errorf("%s (cargo: %s): the crate exports no %s: its factory() is the %s %q",
+				module.entry, module.entry.Cargo, want, c.Kind, c.Type))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (b *rustBuild) profile() string {
+	if b.manifest.Rust.Profile == "" {
+		return "release"
+	}
+	return b.manifest.Rust.Profile
+}
+
+// blame names the cargo modules a failed cargo run talks about, and shows cargo's output.
+func (b *rustBuild) blame(err error) error {
+	var cmdErr *toolchain.CommandError
+	if !errors.As(err, &cmdErr) {
+		return err
+	}
+	var named []string
+	for _, c := range b.cargo {
+		if strings.Contains(cmdErr.Output, "`"+c.dep.Key+"`") || (c.dep.Package != "" && strings.Contains(cmdErr.Output, "`"+c.dep.Package+"`")) {
+			named = append(named, fmt.Sprintf("%s (cargo: %s)", c.entry, c.entry.Cargo))
+		}
+	}
+	if len(named) == 0 {
+		return fmt.Errorf("building the Rust library failed:\n%w", err)
+	}
+	return fmt.Errorf("%s: building the Rust library failed:\n%w", strings.Join(named, ", "), err)
+}
+
+// generateGo writes the link module, one Go module per Rust component, and the manifest ocb
+// builds: the user's, with each cargo module replaced by its Go module.
+func (b *rustBuild) generateGo(derived string) error {
+	goDir := filepath.Join(b.work, "go")
+	linkDir := filepath.Join(goDir, "link")
+	link := generate.Link{
+		Manifest:   b.manifest.File,
+		Module:     generate.LinkModulePath,
+		Library:    filepath.Base(b.lib.Path),
+		LinkName:   "otelbridge_dist",
+		NativeLibs: b.lib.NativeLibs,
+		Shared:     b.shared,
+	}
+	if err := generate.CopyIfChanged(b.lib.Path, filepath.Join(linkDir, filepath.Base(b.lib.Path))); err != nil {
+		return err
+	}
+	if err := generate.WriteLink(linkDir, link); err != nil {
+		return err
+	}
+	replaces := []string{
+		"github.com/otelbridge/otelbridge/go => " + filepath.Join(b.root, "go"),
+		generate.LinkModulePath + " => " + linkDir,
+	}
+	goModules := map[int]manifest.GoModule{}
+	for _, c := range b.cargo {
+		component, err := generate.NewComponent(b.manifest.File, c.rust.Kind, c.rust.Type, c.entry.String(), c.entry.Cargo)
+		if err != nil {
+			return err
+		}
+		dir := filepath.Join(goDir, c.rust.Kind, c.rust.Type)
+		if err := generate.WriteComponent(dir, component); err != nil {
+			return err
+		}
+		replaces = append(replaces, component.Module+" => "+dir)
+		goModules[c.index] = manifest.GoModule{GoMod: component.Module + " v0.0.0", Name: component.Package}
+	}
+	content, err := b.manifest.Derive(goModules, replaces)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(derived, content, 0o644)
+}
+
+// checkComponents runs the new binary's `components` command: it fails when two components of
+// one kind share a type (a Go module and a Rust crate, say), which is named here.
+func (b *rustBuild) checkComponents() error {
+	binary := filepath.Join(b.out, b.manifest.Name)
+	output, err := exec.Command(binary, "components").CombinedOutput()
+	if err == nil {
+		return nil
+	}
+	text := string(output)
+	for _, c := range b.cargo {
+		if strings.Contains(text, fmt.Sprintf("%q", c.rust.Type)) {
+			var goModules []string
+			for _, m := range b.manifest.Modules {
+				if m.Kind == c.entry.Kind && m.GoMod != "" {
+					goModules = append(goModules, m.GoMod)
+				}
+			}
+			return fmt.Errorf("two %ss have the type %q: the Rust %s (cargo: %s) and a Go module of %s (one of: %s)",
+				c.rust.Kind, c.rust.Type, c.entry, c.entry.Cargo, c.entry.Kind, strings.Join(goModules, ", "))
+		}
+	}
+	return fmt.Errorf("the built collector does not start: %s", strings.TrimSpace(text))
+}

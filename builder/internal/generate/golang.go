@@ -1,0 +1,88 @@
+package generate
+
+import (
+	"fmt"
+	"path/filepath"
+)
+
+// LinkModulePath is the Go module that links the Rust library.
+const LinkModulePath = "otelbridge.local/link"
+
+// Link is the Go module that links the Rust library into the binary.
+type Link struct {
+	Manifest string
+	// Module is the module path (LinkModulePath).
+	Module string
+	// Library is the file name of the static library copied beside link.go.
+	Library string
+	// LinkName is the -l name of the shared library.
+	LinkName string
+	// NativeLibs are the system libraries the static library needs.
+	NativeLibs string
+	// Shared selects the shared-library template.
+	Shared bool
+}
+
+// WriteLink writes the link module into dir.
+func WriteLink(dir string, link Link) error {
+	if err := renderTo(filepath.Join(dir, "go.mod"), "link.go.mod.tmpl", link); err != nil {
+		return err
+	}
+	name := "link_static.go.tmpl"
+	if link.Shared {
+		name = "link_shared.go.tmpl"
+	}
+	return renderTo(filepath.Join(dir, "link.go"), name, link)
+}
+
+// Component is the Go module through which ocb's generated code creates one Rust component.
+type Component struct {
+	Manifest string
+	// Module is the module path, e.g. otelbridge.local/processor/redact.
+	Module string
+	// Package is the Go package name.
+	Package string
+	// Kind is the component kind, singular ("processor").
+	Kind string
+	// Type is the component type name.
+	Type string
+	// Entry names the manifest entry ("processor module at index 0"); Cargo is its cargo line.
+	Entry, Cargo string
+	// LinkModule is LinkModulePath.
+	LinkModule string
+	// Constructor is the otelbridge function that makes NewFactory.
+	Constructor string
+}
+
+// Constructors of the otelbridge Go package, by kind.
+var constructors = map[string]string{
+	"processor": "ProcessorFactoryFunc",
+	"extension": "ExtensionFactoryFunc",
+}
+
+// NewComponent describes the Go module of the Rust component typ of kind (singular).
+func NewComponent(manifest, kind, typ, entry, cargo string) (Component, error) {
+	constructor, ok := constructors[kind]
+	if !ok {
+		return Component{}, fmt.Errorf("%s: Rust %ss are not supported yet (processors and extensions are)", entry, kind)
+	}
+	return Component{
+		Manifest:    manifest,
+		Module:      fmt.Sprintf("otelbridge.local/%s/%s", kind, typ),
+		Package:     typ + kind,
+		Kind:        kind,
+		Type:        typ,
+		Entry:       entry,
+		Cargo:       cargo,
+		LinkModule:  LinkModulePath,
+		Constructor: constructor,
+	}, nil
+}
+
+// WriteComponent writes the component's module into dir.
+func WriteComponent(dir string, c Component) error {
+	if err := renderTo(filepath.Join(dir, "go.mod"), "component.go.mod.tmpl", c); err != nil {
+		return err
+	}
+	return renderTo(filepath.Join(dir, "factory.go"), "factory.go.tmpl", c)
+}

@@ -1,0 +1,91 @@
+package generate
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// The files generated for a small mixed manifest: a Rust processor and a Rust extension next to
+// Go modules, statically and shared.
+func TestGeneratedFilesMatchTheGoldenFiles(t *testing.T) {
+	out := t.TempDir()
+	crate := RustCrate{
+		Manifest:  "/src/builder-config.yaml",
+		DistName:  "otelcol-mixed",
+		CrateType: "staticlib",
+		ABIPath:   "/otelbridge/rust/otelbridge-abi",
+		Modules: []RustModule{
+			{Module: "processor module at index 1", Line: `otelbridge-example-redact = { path = "/src/redact" }`, Crate: "redact"},
+			{Module: "extension module at index 0", Line: `beat = { version = "1.2", features = ["tls"], package = "heartbeat" }`, Crate: "beat"},
+		},
+		Patches: []Patch{{Source: "crates-io", Lines: []string{`regex = { path = "/src/regex" }`}}},
+	}
+	must(t, WriteCargoToml(filepath.Join(out, "rust"), crate))
+	must(t, WriteLibRs(filepath.Join(out, "rust"), crate))
+	must(t, WriteLink(filepath.Join(out, "link-static"), Link{
+		Manifest: crate.Manifest, Module: LinkModulePath, Library: "libotelbridge_dist.a",
+		NativeLibs: "-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc",
+	}))
+	must(t, WriteLink(filepath.Join(out, "link-shared"), Link{
+		Manifest: crate.Manifest, Module: LinkModulePath, LinkName: "otelbridge_dist", Shared: true,
+	}))
+	component, err := NewComponent(crate.Manifest, "processor", "redact", "processor module at index 1", crate.Modules[0].Line)
+	must(t, err)
+	must(t, WriteComponent(filepath.Join(out, "processor-redact"), component))
+
+	for _, file := range []string{
+		"rust/Cargo.toml", "rust/lib.rs",
+		"link-static/go.mod", "link-static/link.go", "link-shared/link.go",
+		"processor-redact/go.mod", "processor-redact/factory.go",
+	} {
+		got, err := os.ReadFile(filepath.Join(out, file))
+		must(t, err)
+		golden := filepath.Join("testdata", "golden", filepath.FromSlash(file))
+		if *update {
+			must(t, os.MkdirAll(filepath.Dir(golden), 0o755))
+			must(t, os.WriteFile(golden, got, 0o644))
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		must(t, err)
+		if string(got) != string(want) {
+			t.Errorf("%s differs from its golden file (go test ./internal/generate -update to accept):\n--- got\n%s\n--- want\n%s", file, got, want)
+		}
+	}
+}
+
+func TestUnchangedFilesKeepTheirModificationTime(t *testing.T) {
+	dir := t.TempDir()
+	link := Link{Manifest: "m.yaml", Module: LinkModulePath, LinkName: "otelbridge_dist", Shared: true}
+	must(t, WriteLink(dir, link))
+	path := filepath.Join(dir, "link.go")
+	before, err := os.Stat(path)
+	must(t, err)
+	old := before.ModTime().Add(-time.Hour)
+	must(t, os.Chtimes(path, old, old))
+	must(t, WriteLink(dir, link))
+	after, err := os.Stat(path)
+	must(t, err)
+	if !after.ModTime().Equal(old) {
+		t.Fatal("an unchanged file was rewritten: cargo and go would rebuild")
+	}
+}
+
+func TestUnsupportedKindsAreNamed(t *testing.T) {
+	_, err := NewComponent("m.yaml", "receiver", "syslog", "receiver module at index 0", `syslog = "1"`)
+	if err == nil || err.Error() != "receiver module at index 0: Rust receivers are not supported yet (processors and extensions are)" {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

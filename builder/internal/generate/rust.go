@@ -1,0 +1,54 @@
+package generate
+
+import (
+	"os"
+	"path/filepath"
+)
+
+// RustModule is one cargo module as the generated crate lists it.
+type RustModule struct {
+	// Module names the manifest entry, e.g. "processor module at index 0".
+	Module string
+	// Line is the Cargo.toml dependency line.
+	Line string
+	// Crate is the name the crate has in Rust code; empty until cargo metadata tells it.
+	Crate string
+}
+
+// Patch is one `[patch.<source>]` table.
+type Patch struct {
+	Source string
+	Lines  []string
+}
+
+// RustCrate is the distribution's Rust library crate.
+type RustCrate struct {
+	// Manifest is the manifest file the crate is generated from.
+	Manifest string
+	// DistName is the distribution's name.
+	DistName string
+	// CrateType is "staticlib" or "cdylib".
+	CrateType string
+	// ABIPath is the directory of the otelbridge-abi crate.
+	ABIPath string
+	Modules []RustModule
+	Patches []Patch
+}
+
+// WriteCargoToml writes dir/Cargo.toml, and a placeholder lib.rs if there is none yet (cargo
+// metadata wants the file to exist before the crate names are known).
+func WriteCargoToml(dir string, crate RustCrate) error {
+	if err := renderTo(filepath.Join(dir, "Cargo.toml"), "Cargo.toml.tmpl", crate); err != nil {
+		return err
+	}
+	lib := filepath.Join(dir, "lib.rs")
+	if _, err := os.Stat(lib); err == nil {
+		return nil
+	}
+	return writeIfChanged(lib, []byte("// Placeholder until otelbridge-builder knows the crate names.\n"))
+}
+
+// WriteLibRs writes dir/lib.rs, which registers every module's `factory()` in manifest order.
+func WriteLibRs(dir string, crate RustCrate) error {
+	return renderTo(filepath.Join(dir, "lib.rs"), "lib.rs.tmpl", crate)
+}

@@ -1,0 +1,27 @@
+/* Lists the components of an otelbridge Rust library through its C ABI, one per line:
+ * type<TAB>kind<TAB>signals<TAB>stability. Built and run by otelbridge-builder. */
+#include <stdio.h>
+#include "otelbridge.h"
+
+static void complete(size_t waiter, OtbResult *result) { (void)waiter; (void)result; }
+
+int main(void) {
+  OtbHostCallbacks callbacks = {complete, NULL, OTB_LOG_OFF};
+  OtbLibraryInfo info;
+  OtbStatus status = {0};
+  if (otelbridge_v1_handshake(OTELBRIDGE_ABI_MAJOR, OTELBRIDGE_ABI_MINOR, &callbacks, &info, &status) != OTB_STATUS_OK) {
+    fprintf(stderr, "%.*s\n", (int)status.message.len, (const char *)status.message.ptr);
+    return 1;
+  }
+  const OtbComponentInfo *components = NULL;
+  size_t count = 0;
+  if (otelbridge_v1_registry(&components, &count, &status) != OTB_STATUS_OK) {
+    fprintf(stderr, "%.*s\n", (int)status.message.len, (const char *)status.message.ptr);
+    return 1;
+  }
+  for (size_t i = 0; i < count; i++) {
+    printf("%.*s\t%u\t%u\t%u\n", (int)components[i].type_name.len, (const char *)components[i].type_name.ptr,
+           components[i].kind, components[i].signals, components[i].stability);
+  }
+  return 0;
+}
