@@ -81,18 +81,20 @@ func (b *rustBuild) run(ocb toolchain.OCB) error {
 		return err
 	}
 	if !b.opts.SkipGenerate {
-		err := step(log, "generate the Go distribution (otelbridge glue + ocb)", func() error {
-			if err := b.generateGo(derived); err != nil {
-				return err
-			}
-			return ocb.Run(derived, "--skip-get-modules", "--skip-compilation")
-		})
-		if err != nil {
+		if err := step(log, "generate the Go glue", func() error { return b.generateGo(derived) }); err != nil {
 			return err
 		}
 	}
-	if !b.opts.SkipGetModules {
-		if err := step(log, "go modules (ocb)", func() error { return ocb.Run(derived, "--skip-generate", "--skip-compilation") }); err != nil {
+	if !b.opts.SkipGenerate || !b.opts.SkipGetModules {
+		// ocb writes go.mod only when it also gets the modules, so these two run as one.
+		skips := []string{"--skip-compilation"}
+		if b.opts.SkipGenerate {
+			skips = append(skips, "--skip-generate")
+		}
+		if b.opts.SkipGetModules {
+			skips = append(skips, "--skip-get-modules")
+		}
+		if err := step(log, "go sources and modules (ocb)", func() error { return ocb.Run(derived, skips...) }); err != nil {
 			return err
 		}
 	}
