@@ -32,21 +32,22 @@ collector: rust ## Build the example collector (Go + Rust) into bin/.
 	cd examples/collector && $(GO) build -o ../../$(COLLECTOR) .
 
 .PHONY: demo
-demo: collector ## Run the example collector, send it telemetry, show what the Rust components did.
-	scripts/demo.sh
+demo: builder ## Build the example collector from examples/builder-config.yaml, run it, show what Rust did.
+	bin/otelbridge-builder --config examples/builder-config.yaml
+	scripts/demo.sh build/otelcol-example/otelcol-example
 
 .PHONY: header
 header: ## Regenerate ffi/include/otelbridge.h from the ABI crate.
 	OTELBRIDGE_BLESS=1 $(CARGO) test --release --locked -p otelbridge-abi --test header
 
 .PHONY: test
-test: lint test-rust test-c check-deps test-go test-e2e ## Run every test (what CI runs).
+test: lint test-rust test-c check-deps test-go test-e2e test-builder ## Run every test (what CI runs).
 
 .PHONY: lint
 lint: toolchains ## Formatting, clippy and go vet.
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --release --locked --workspace --all-targets -- -D warnings
-	@unformatted=$$(gofmt -l go examples); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	@unformatted=$$(gofmt -l go examples builder); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	cd go && $(GO) vet ./...
 	cd go && CGO_ENABLED=0 $(GO) build ./...
 
@@ -76,6 +77,10 @@ test-go: rust ## The Go shim's tests, also under cgocheck2 (full cgo pointer che
 .PHONY: test-e2e
 test-e2e: rust ## The example collector as a real process, fed over OTLP/gRPC.
 	cd examples/collector && $(GO) vet ./... && $(GO) test -count=1 ./...
+
+.PHONY: test-builder
+test-builder: toolchains ## The builder: manifest tables, golden files, and real builds (static, shared, errors).
+	cd builder && $(GO) vet ./... && $(GO) test -count=1 -timeout 25m ./...
 
 .PHONY: clean
 clean: ## Remove build outputs.

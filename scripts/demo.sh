@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Runs the example collector (bin/otelcol-example, Go collector + Rust `redact` processor and
+# Runs the example collector (Go collector + Rust `redact` processor and
 # `heartbeat` extension) with examples/collector/config.yaml, sends it the sample telemetry of
 # examples/collector/internal/sample once, stops it with SIGTERM, and summarises what happened.
 #
-# Expects bin/otelcol-example to be built already. Set DEMO_KEEP_LOG=1 to keep the full collector
+# Usage: scripts/demo.sh [COLLECTOR]. COLLECTOR defaults to build/otelcol-example/otelcol-example,
+# which `make demo` builds from examples/builder-config.yaml with bin/otelbridge-builder. Set DEMO_KEEP_LOG=1 to keep the full collector
 # log (it is always kept when something fails).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-collector="$root/bin/otelcol-example"
+collector="${1:-$root/build/otelcol-example/otelcol-example}"
 config="$root/examples/collector/config.yaml"
 endpoint="127.0.0.1:4317"
 start_timeout=20 # seconds to wait for the receiver port
@@ -20,9 +21,7 @@ section() { printf '\n%s== %s ==%s\n' "$bold" "$1" "$reset"; }
 die() { printf '%sdemo: %s%s\n' "$red" "$1" "$reset" >&2; exit 1; }
 
 if [[ ! -x "$collector" ]]; then
-	die "$collector is missing. Build it first:
-  cargo build --release -p otelbridge-example-collector
-  (cd examples/collector && go build -o ../../bin/otelcol-example .)"
+	die "$collector is missing. Build it first: make builder && bin/otelbridge-builder --config examples/builder-config.yaml"
 fi
 command -v go >/dev/null || die "go is not on PATH (needed to build the sample sender)"
 

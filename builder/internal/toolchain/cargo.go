@@ -74,7 +74,7 @@ func BuildLibrary(crateDir, profile string, features []string, shared bool) (Lib
 	if err != nil {
 		return Library{}, err
 	}
-	outDir := filepath.Join(crateDir, "target", profileDir(profile))
+	outDir := filepath.Join(targetDir(crateDir), profileDir(profile))
 	lib := Library{Path: filepath.Join(outDir, "libotelbridge_dist.a")}
 	if shared {
 		lib.Path = filepath.Join(outDir, "libotelbridge_dist.so")
@@ -94,6 +94,18 @@ func BuildLibrary(crateDir, profile string, features []string, shared bool) (Lib
 	}
 	lib.NativeLibs = strings.TrimSpace(string(saved))
 	return lib, nil
+}
+
+// targetDir is where cargo puts its output: CARGO_TARGET_DIR when set (several builds can share
+// their compiled dependencies that way), else the crate's target directory.
+func targetDir(crateDir string) string {
+	if dir := os.Getenv("CARGO_TARGET_DIR"); dir != "" {
+		if abs, err := filepath.Abs(dir); err == nil {
+			return abs
+		}
+		return dir
+	}
+	return filepath.Join(crateDir, "target")
 }
 
 // profileDir is the target subdirectory of a cargo profile.
