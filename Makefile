@@ -29,6 +29,9 @@ builder: toolchains ## Build bin/otelbridge-builder and the pinned upstream buil
 
 .PHONY: collector
 collector: rust ## Build the example collector (Go + Rust) into bin/.
+	# go build keeps an existing binary whose Go inputs are unchanged: it does not hash the .a
+	# that #cgo LDFLAGS names, so remove the binary to relink a changed Rust library.
+	rm -f $(COLLECTOR)
 	cd examples/collector && $(GO) build -o ../../$(COLLECTOR) .
 
 .PHONY: demo

@@ -1,6 +1,7 @@
 package build
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"os"
@@ -140,7 +141,7 @@ func (b *rustBuild) generateCrate() error {
 	}
 	names, err := toolchain.CrateNames(b.crateDir())
 	if err != nil {
-		return b.blame(err)
+		return b.blame("resolving the Rust crates (cargo metadata)", err)
 	}
 	for i := range b.cargo {
 		name, ok := names[b.cargo[i].dep.Key]
@@ -158,9 +159,12 @@ func (b *rustBuild) generateCrate() error {
 func (b *rustBuild) buildLibrary() error {
 	lib, err := toolchain.BuildLibrary(b.crateDir(), b.profile(), b.manifest.Rust.Features, b.shared)
 	if err != nil {
-		return b.blame(err)
+		return b.blame("building the Rust library", err)
 	}
 	b.lib = lib
+	if err := b.installLibrary(); err != nil {
+		return err
+	}
 	components, err := toolchain.Describe(lib, filepath.Join(b.root, "ffi", "include"), b.work, b.shared)
 	if err != nil {
 		return err
@@ -188,7 +192,7 @@ func (b *rustBuild) profile() string {
 }
 
 // blame names the cargo modules a failed cargo run talks about, and shows cargo's output.
-func (b *rustBuild) blame(err error) error {
+func (b *rustBuild) blame(doing string, err error) error {
 	var cmdErr *toolchain.CommandError
 	if !errors.As(err, &cmdErr) {
 		return err
@@ -200,16 +204,18 @@ func (b *rustBuild) blame(err error) error {
 		}
 	}
 	if len(named) == 0 {
-		return fmt.Errorf("building the Rust library failed:\n%w", err)
+		return fmt.Errorf("%s failed:\n%w", doing, err)
 	}
-	return fmt.Errorf("%s: building the Rust library failed:\n%w", strings.Join(named, ", "), err)
+	return fmt.Errorf("%s: %s failed:\n%w", strings.Join(named, ", "), doing, err)
 }
 
-// generateGo writes the link module, one Go module per Rust component, and the manifest ocb
-// builds: the user's, with each cargo module replaced by its Go module.
-func (b *rustBuild) generateGo(derived string) error {
-	goDir := filepath.Join(b.work, "go")
-	linkDir := filepath.Join(goDir, "link")
+func (b *rustBuild) goDir() string { return filepath.Join(b.work, "go") }
+
+func (b *rustBuild) linkDir() string { return filepath.Join(b.goDir(), "link") }
+
+// installLibrary puts the built library into the link module, with the link.go that names it.
+// It runs in every mode, --skip-generate included, so the binary never links a stale library.
+func (b *rustBuild) installLibrary() error {
 	link := generate.Link{
 		Manifest:   b.manifest.File,
 		Module:     generate.LinkModulePath,
@@ -218,12 +224,23 @@ func (b *rustBuild) generateGo(derived string) error {
 		NativeLibs: b.lib.NativeLibs,
 		Shared:     b.shared,
 	}
-	if err := generate.CopyIfChanged(b.lib.Path, filepath.Join(linkDir, filepath.Base(b.lib.Path))); err != nil {
+	content, err := os.ReadFile(b.lib.Path)
+	if err != nil {
 		return err
 	}
-	if err := generate.WriteLink(linkDir, link); err != nil {
+	if !b.shared {
+		link.LibrarySHA256 = fmt.Sprintf("%x", sha256.Sum256(content))
+	}
+	if err := generate.WriteFile(filepath.Join(b.linkDir(), filepath.Base(b.lib.Path)), content); err != nil {
 		return err
 	}
+	return generate.WriteLink(b.linkDir(), link)
+}
+
+// generateGo writes one Go module per Rust component, and the manifest ocb builds: the user's,
+// with each cargo module replaced by its Go module.
+func (b *rustBuild) generateGo(derived string) error {
+	goDir, linkDir := b.goDir(), b.linkDir()
 	replaces := []string{
 		"github.com/otelbridge/otelbridge/go => " + filepath.Join(b.root, "go"),
 		generate.LinkModulePath + " => " + linkDir,

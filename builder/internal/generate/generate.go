@@ -56,3 +56,8 @@ func CopyIfChanged(src, dst string) error {
 	}
 	return writeIfChanged(dst, content)
 }
+
+// WriteFile writes content to path unless the file already holds it.
+func WriteFile(path string, content []byte) error {
+	return writeIfChanged(path, content)
+}

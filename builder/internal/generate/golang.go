@@ -19,6 +19,9 @@ type Link struct {
 	LinkName string
 	// NativeLibs are the system libraries the static library needs.
 	NativeLibs string
+	// LibrarySHA256 is the static library's content hash, written into link.go: Go's build cache
+	// does not hash files named in #cgo LDFLAGS, so without it a changed library is not relinked.
+	LibrarySHA256 string
 	// Shared selects the shared-library template.
 	Shared bool
 }

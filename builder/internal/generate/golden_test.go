@@ -29,7 +29,8 @@ func TestGeneratedFilesMatchTheGoldenFiles(t *testing.T) {
 	must(t, WriteLibRs(filepath.Join(out, "rust"), crate))
 	must(t, WriteLink(filepath.Join(out, "link-static"), Link{
 		Manifest: crate.Manifest, Module: LinkModulePath, Library: "libotelbridge_dist.a",
-		NativeLibs: "-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc",
+		NativeLibs:    "-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc",
+		LibrarySHA256: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
 	}))
 	must(t, WriteLink(filepath.Join(out, "link-shared"), Link{
 		Manifest: crate.Manifest, Module: LinkModulePath, LinkName: "otelbridge_dist", Shared: true,

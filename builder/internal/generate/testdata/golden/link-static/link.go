@@ -5,3 +5,8 @@ package link
 
 // #cgo LDFLAGS: ${SRCDIR}/libotelbridge_dist.a -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 import "C"
+
+// LibrarySHA256 is the library's content hash. Go's build cache does not hash the files #cgo
+// LDFLAGS names: this constant changes the package's compiled form, so Go relinks the binary
+// when the library changes.
+const LibrarySHA256 = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.yaml.in/yaml/v3"
+)
+
+func TestExampleManifestBuildsStaticBinaryThatRedacts(t *testing.T) {
+	requireE2E(t)
+	out := filepath.Join(t.TempDir(), "dist")
+	r := buildOK(t, writeManifest(t, exampleManifest(t, out, "static", nil)))
+	t.Logf("static build took %v (rust build %v)", r.elapsed.Round(time.Millisecond), stepDuration(t, r, "rust build (cargo)"))
+	binary := filepath.Join(out, "otelcol-example")
+	logSize(t, "static binary", binary)
+
+	if libs := runCommand(t, t.TempDir(), "ldd", binary); strings.Contains(libs, "otelbridge") {
+		t.Errorf("ldd lists an otelbridge library for the static build:\n%s", libs)
+	}
+	requireComponents(t, binary)
+	requireRedactsEmails(t, binary, t.TempDir())
+}
+
+func TestExampleManifestBuildsSharedBinaryThatRunsFromAnotherDirectory(t *testing.T) {
+	requireE2E(t)
+	out := filepath.Join(t.TempDir(), "dist")
+	r := buildOK(t, writeManifest(t, exampleManifest(t, out, "shared", nil)))
+	t.Logf("shared build took %v (rust build %v)", r.elapsed.Round(time.Millisecond), stepDuration(t, r, "rust build (cargo)"))
+	binary := filepath.Join(out, "otelcol-example")
+	library := filepath.Join(out, "libotelbridge_dist.so")
+	logSize(t, "shared binary", binary)
+	logSize(t, "shared library", library)
+
+	libs := runCommand(t, t.TempDir(), "ldd", binary)
+	m := regexp.MustCompile(`(?m)^\s*libotelbridge_dist\.so => (\S+)`).FindStringSubmatch(libs)
+	if m == nil {
+		t.Fatalf("ldd does not resolve libotelbridge_dist.so:\n%s", libs)
+	}
+	if !sameFile(t, m[1], library) {
+		t.Fatalf("ldd resolves libotelbridge_dist.so to %s; want the file beside the binary, %s", m[1], library)
+	}
+	requireComponents(t, binary)
+	requireRedactsEmails(t, binary, t.TempDir()) // not the output directory
+}
+
+// requireComponents checks that `components` lists the example's Go and Rust components, with
+// the exporter type the tests' config uses.
+func requireComponents(t *testing.T, binary string) {
+	t.Helper()
+	type component struct {
+		Name string `yaml:"name"`
+	}
+	var listed struct {
+		Receivers  []component `yaml:"receivers"`
+		Processors []component `yaml:"processors"`
+		Exporters  []component `yaml:"exporters"`
+		Extensions []component `yaml:"extensions"`
+	}
+	text := runCommand(t, t.TempDir(), binary, "components")
+	if err := yaml.Unmarshal([]byte(text), &listed); err != nil {
+		t.Fatalf("%s components: %v\n%s", binary, err, text)
+	}
+	for _, kind := range []struct {
+		name string
+		got  []component
+		want []string
+	}{
+		{"receivers", listed.Receivers, []string{"otlp"}},
+		{"processors", listed.Processors, []string{"batch", "redact"}},
+		{"exporters", listed.Exporters, []string{"debug", "otlp_grpc"}},
+		{"extensions", listed.Extensions, []string{"heartbeat"}},
+	} {
+		var got []string
+		for _, c := range kind.got {
+			got = append(got, c.Name)
+		}
+		if !slices.Equal(got, kind.want) {
+			t.Errorf("%s components lists %s %v; want %v", binary, kind.name, got, kind.want)
+		}
+	}
+}
+
+// requireRedactsEmails runs binary in dir with a config of otlp → [redact, batch] → otlp_grpc to
+// a sink in this process, sends one span with a user.email, and checks that it arrives with the
+// address hashed (what Rust's redact does); then SIGTERM must end the process with 0.
+func requireRedactsEmails(t *testing.T, binary, dir string) {
+	t.Helper()
+	sink := startTraceSink(t)
+	endpoint := freeEndpoint(t)
+	col := startCollector(t, binary, dir, endpoint, redactConfig(endpoint, sink.endpoint))
+
+	td := ptrace.NewTraces()
+	span := td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty().Spans().AppendEmpty()
+	span.SetName("checkout")
+	span.Attributes().PutStr("user.email", "ann.smith+shop@example.com")
+	sendTraces(t, endpoint, td)
+
+	spans := sink.waitForSpans(t, 1, 15*time.Second)
+	email, ok := spans[0].Attributes().Get("user.email")
+	if !ok {
+		t.Fatalf("the span arrived without user.email: %v", spans[0].Attributes().AsRaw())
+	}
+	if !regexp.MustCompile(`^[0-9a-f]{16}$`).MatchString(email.Str()) {
+		t.Errorf("user.email arrived as %q; want the redact processor's 16-hex-digit hash", email.Str())
+	}
+	if code := col.stop(); code != 0 {
+		t.Errorf("exit code after SIGTERM = %d, want 0", code)
+	}
+	if !strings.Contains(col.output.String(), "otelbridge heartbeat") {
+		t.Errorf("the heartbeat extension logged no beat")
+	}
+}
+
+// logSize records a file's size in the test log.
+func logSize(t *testing.T, what, path string) {
+	t.Helper()
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s %s: %d bytes (%.1f MiB)", what, filepath.Base(path), info.Size(), float64(info.Size())/(1<<20))
+}
+
+// sameFile reports whether a and b name the same file.
+func sameFile(t *testing.T, a, b string) bool {
+	t.Helper()
+	ia, err := os.Stat(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ib, err := os.Stat(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return os.SameFile(ia, ib)
+}
