@@ -11,7 +11,7 @@ use crate::{buffer, call, instance, library, panic};
 /// The ABI's major version: a host refuses a library whose major differs from its own.
 pub const OTELBRIDGE_ABI_MAJOR: u32 = 1;
 /// The ABI's minor version: additions that a host of the same major may ignore.
-pub const OTELBRIDGE_ABI_MINOR: u32 = 0;
+pub const OTELBRIDGE_ABI_MINOR: u32 = 1;
 
 /// Success.
 pub const OTB_STATUS_OK: u32 = 0;
@@ -54,6 +54,11 @@ pub const OTB_LOG_TRACE: u32 = 5;
 
 /// Context record tag: one metadata key and its values (see ffi/README.md for the layout).
 pub const OTB_CONTEXT_METADATA: u8 = 1;
+/// Context record tag: the client's address, as text (since ABI 1.1).
+pub const OTB_CONTEXT_PEER_ADDR: u8 = 2;
+/// Context record tag: the caller's span context: trace id (16 bytes), span id (8), flags (1),
+/// then the W3C trace state as text (since ABI 1.1).
+pub const OTB_CONTEXT_TRACE: u8 = 3;
 
 /// A buffer Rust allocated and handed to the host. The host owns it and releases it exactly once
 /// with `otelbridge_v1_buf_free`. An empty buffer is all zeros (`ptr` is NULL).

@@ -119,6 +119,12 @@ unsafe fn start_call(
     if let Some(deadline) = deadline {
         cx = cx.with_deadline(deadline);
     }
+    if let Some(peer) = records.peer_addr {
+        cx = cx.with_peer_addr(peer);
+    }
+    if let Some(trace) = records.trace {
+        cx = cx.with_trace_context(trace);
+    }
     // SAFETY: the host keeps the data alive and unchanged until the call completes, and the future
     // holding this slice is dropped before the completion is reported (see PendingCall::finish).
     let future = unsafe { component_future(Arc::clone(&state), cx, work) };

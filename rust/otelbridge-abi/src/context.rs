@@ -1,13 +1,15 @@
 //! Decoding the context records the host sends with each call (layout in ffi/README.md).
 
-use otelbridge::{Error, ErrorKind, Metadata};
+use otelbridge::{Error, ErrorKind, Metadata, TraceContext};
 
-use crate::abi::OTB_CONTEXT_METADATA;
+use crate::abi::{OTB_CONTEXT_METADATA, OTB_CONTEXT_PEER_ADDR, OTB_CONTEXT_TRACE};
 
 /// What the context records carry.
 #[derive(Debug, Default)]
 pub(crate) struct Records {
     pub(crate) metadata: Metadata,
+    pub(crate) peer_addr: Option<String>,
+    pub(crate) trace: Option<TraceContext>,
 }
 
 /// Reads the records; unknown tags are skipped so that newer hosts can add some.
@@ -62,9 +64,19 @@ impl<'a> Reader<'a> {
 
     fn string(&mut self) -> Result<String, Error> {
         let len = self.u32()? as usize;
-        String::from_utf8(self.take(len)?.to_vec())
-            .map_err(|_| Error::new(ErrorKind::Internal, "malformed context records: not UTF-8"))
+        utf8(self.take(len)?)
     }
+
+    /// The rest of the record, as text.
+    fn rest(&mut self) -> Result<String, Error> {
+        let len = self.bytes.len();
+        utf8(self.take(len)?)
+    }
+}
+
+fn utf8(bytes: &[u8]) -> Result<String, Error> {
+    String::from_utf8(bytes.to_vec())
+        .map_err(|_| Error::new(ErrorKind::Internal, "malformed context records: not UTF-8"))
 }
 
 #[cfg(test)]
@@ -89,6 +101,27 @@ mod tests {
         bytes.extend_from_slice(&record);
         let records = decode(&bytes).expect("well formed");
         assert_eq!(records.metadata.get("x-tenant"), ["a", "b"]);
+    }
+
+    #[test]
+    fn reads_the_peer_address_and_the_trace_context() {
+        let mut bytes = vec![OTB_CONTEXT_PEER_ADDR];
+        bytes.extend_from_slice(&15u32.to_le_bytes());
+        bytes.extend_from_slice(b"127.0.0.1:50123");
+        let mut trace = vec![1; 16];
+        trace.extend_from_slice(&[2; 8]);
+        trace.push(1);
+        trace.extend_from_slice(b"vendor=x");
+        bytes.push(OTB_CONTEXT_TRACE);
+        bytes.extend_from_slice(&(trace.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(&trace);
+        let records = decode(&bytes).expect("well formed");
+        assert_eq!(records.peer_addr.as_deref(), Some("127.0.0.1:50123"));
+        let trace = records.trace.expect("trace context");
+        assert_eq!((trace.trace_id(), trace.span_id()), ([1; 16], [2; 8]));
+        assert!(trace.is_sampled());
+        assert_eq!(trace.trace_state(), "vendor=x");
+        assert_eq!(trace.trace_id_hex(), "01".repeat(16));
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub enum Action {
     /// Pass it on unchanged, without decoding.
     Pass,
     /// Decode, add the resource attribute `probe.seen = true` (and one `probe.md.<key>` per
-    /// metadata key), encode.
+    /// metadata key, `probe.peer`, and `probe.trace_*` when the call carries them), encode.
     Rewrite,
     /// Drop it.
     Drop,

@@ -89,7 +89,11 @@ impl fmt::Display for ConfigError {
 /// does for `${env:VAR}` values (see `lenient.rs`). Empty input is an empty section: every field
 /// at its default.
 pub fn from_json<C: Config>(json: &[u8]) -> Result<C, ConfigError> {
-    let json = if json.is_empty() { b"{}".as_slice() } else { json };
+    let json = if json.is_empty() {
+        b"{}".as_slice()
+    } else {
+        json
+    };
     let value: serde_json::Value = serde_json::from_slice(json)
         .map_err(|err| ConfigError::new("", format!("the config is not valid JSON: {err}")))?;
     let mut unknown = Vec::new();

@@ -63,7 +63,7 @@ pub mod runtime;
 pub use batch::{Batch, LogsBatch, MetricsBatch, Outcome, TracesBatch};
 pub use component::{ComponentType, InvalidComponentType, Kind, Signal, Signals, Stability};
 pub use config::{Config, ConfigError};
-pub use context::{Context, Metadata};
+pub use context::{Context, Metadata, TraceContext};
 pub use error::{Error, ErrorKind};
 pub use extension::{Extension, ExtensionFactory};
 pub use factory::{CreateSettings, Factory, Instance, ProcessOutcome};
