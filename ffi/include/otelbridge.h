@@ -17,7 +17,7 @@
 /*
  The ABI's minor version: additions that a host of the same major may ignore.
  */
-#define OTELBRIDGE_ABI_MINOR 0
+#define OTELBRIDGE_ABI_MINOR 1
 
 /*
  Success.
@@ -113,6 +113,17 @@
  Context record tag: one metadata key and its values (see ffi/README.md for the layout).
  */
 #define OTB_CONTEXT_METADATA 1
+
+/*
+ Context record tag: the client's address, as text (since ABI 1.1).
+ */
+#define OTB_CONTEXT_PEER_ADDR 2
+
+/*
+ Context record tag: the caller's span context: trace id (16 bytes), span id (8), flags (1),
+ then the W3C trace state as text (since ABI 1.1).
+ */
+#define OTB_CONTEXT_TRACE 3
 
 /*
  Whether a call finished inside the function or goes on in the runtime.

@@ -6,10 +6,15 @@ import (
 	"sort"
 
 	"go.opentelemetry.io/collector/client"
+	"go.opentelemetry.io/otel/trace"
 )
 
-// contextMetadata is the record tag of one metadata entry (OTB_CONTEXT_METADATA).
-const contextMetadata = 1
+// Context record tags (OTB_CONTEXT_*).
+const (
+	contextMetadata = 1 // one client.Info metadata key and its values
+	contextPeerAddr = 2 // client.Info.Addr, as text
+	contextTrace    = 3 // the span context: trace id, span id, flags, trace state
+)
 
 // deadlineNanos is ctx's deadline in Unix nanoseconds, or 0 when it has none.
 func deadlineNanos(ctx context.Context) int64 {
@@ -20,9 +25,31 @@ func deadlineNanos(ctx context.Context) int64 {
 }
 
 // encodeContext appends the context records of ctx to buf: one record per client.Info metadata
-// key, in sorted key order so equal contexts encode equally.
+// key (in sorted key order so equal contexts encode equally), the client's address, and the span
+// context.
 func encodeContext(buf []byte, ctx context.Context) []byte {
-	md := client.FromContext(ctx).Metadata
+	info := client.FromContext(ctx)
+	buf = appendMetadata(buf, info.Metadata)
+	if info.Addr != nil {
+		addr := info.Addr.String()
+		buf = append(buf, contextPeerAddr)
+		buf = binary.LittleEndian.AppendUint32(buf, uint32(len(addr)))
+		buf = append(buf, addr...)
+	}
+	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
+		state := sc.TraceState().String()
+		traceID, spanID := sc.TraceID(), sc.SpanID()
+		buf = append(buf, contextTrace)
+		buf = binary.LittleEndian.AppendUint32(buf, uint32(16+8+1+len(state)))
+		buf = append(buf, traceID[:]...)
+		buf = append(buf, spanID[:]...)
+		buf = append(buf, byte(sc.TraceFlags()))
+		buf = append(buf, state...)
+	}
+	return buf
+}
+
+func appendMetadata(buf []byte, md client.Metadata) []byte {
 	var keys []string
 	for key := range md.Keys() {
 		keys = append(keys, key)

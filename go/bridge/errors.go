@@ -4,7 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 )
 
 // ErrClosed is returned by calls on an instance that is shutting down or shut down.
@@ -69,6 +73,45 @@ type Error struct {
 
 func (e *Error) Error() string {
 	return e.Message
+}
+
+// defaultCodes are the gRPC and HTTP codes of each kind when Rust set none.
+var defaultCodes = map[Code]struct {
+	grpc codes.Code
+	http int
+}{
+	CodePermanent:         {codes.Internal, http.StatusInternalServerError},
+	CodeRetryable:         {codes.Unavailable, http.StatusServiceUnavailable},
+	CodeCancelled:         {codes.Canceled, 499}, // nginx's "client closed request"; net/http has no name for it
+	CodeDeadlineExceeded:  {codes.DeadlineExceeded, http.StatusGatewayTimeout},
+	CodeResourceExhausted: {codes.ResourceExhausted, http.StatusTooManyRequests},
+	CodeInvalidConfig:     {codes.InvalidArgument, http.StatusBadRequest},
+	CodePanicked:          {codes.Internal, http.StatusInternalServerError},
+	CodeInternal:          {codes.Internal, http.StatusInternalServerError},
+}
+
+// GRPCStatus is the gRPC status a receiver returns for this error (grpc's status.FromError finds
+// it through any wrapping): the code Rust set, else the kind's default.
+func (e *Error) GRPCStatus() *status.Status {
+	code := codes.Code(e.GRPCCode)
+	if e.GRPCCode == 0 {
+		code = codes.Internal
+		if d, ok := defaultCodes[e.Code]; ok {
+			code = d.grpc
+		}
+	}
+	return status.New(code, e.Message)
+}
+
+// HTTPStatus is the HTTP status for this error: the code Rust set, else the kind's default.
+func (e *Error) HTTPStatus() int {
+	if e.HTTPCode != 0 {
+		return e.HTTPCode
+	}
+	if d, ok := defaultCodes[e.Code]; ok {
+		return d.http
+	}
+	return http.StatusInternalServerError
 }
 
 // Unwrap lets errors.Is match context.Canceled and context.DeadlineExceeded.

@@ -16,28 +16,43 @@ pub(crate) struct Records {
 pub(crate) fn decode(bytes: &[u8]) -> Result<Records, Error> {
     let mut reader = Reader { bytes };
     let mut metadata = Vec::new();
+    let mut records = Records::default();
     while !reader.bytes.is_empty() {
         let tag = reader.take(1)?[0];
         let len = reader.u32()? as usize;
         let mut record = Reader {
             bytes: reader.take(len)?,
         };
-        if tag == OTB_CONTEXT_METADATA {
-            let key = record.string()?;
-            let count = record.u32()? as usize;
-            let values = (0..count)
-                .map(|_| record.string())
-                .collect::<Result<_, _>>()?;
-            metadata.push((key, values));
+        match tag {
+            OTB_CONTEXT_METADATA => {
+                let key = record.string()?;
+                let count = record.u32()? as usize;
+                let values = (0..count)
+                    .map(|_| record.string())
+                    .collect::<Result<_, _>>()?;
+                metadata.push((key, values));
+            }
+            OTB_CONTEXT_PEER_ADDR => records.peer_addr = Some(record.rest()?),
+            OTB_CONTEXT_TRACE => {
+                let ids = record.take(25)?;
+                let mut trace_id = [0; 16];
+                let mut span_id = [0; 8];
+                trace_id.copy_from_slice(&ids[..16]);
+                span_id.copy_from_slice(&ids[16..24]);
+                records.trace = Some(TraceContext::new(
+                    trace_id,
+                    span_id,
+                    ids[24],
+                    record.rest()?,
+                ));
+            }
+            _ => {}
         }
     }
-    Ok(Records {
-        metadata: if metadata.is_empty() {
-            Metadata::default()
-        } else {
-            Metadata::new(metadata)
-        },
-    })
+    if !metadata.is_empty() {
+        records.metadata = Metadata::new(metadata);
+    }
+    Ok(records)
 }
 
 struct Reader<'a> {

@@ -128,6 +128,16 @@ impl Probe {
                         &values.join(","),
                     ));
                 }
+                if let Some(peer) = ctx.peer_addr() {
+                    attributes.push(string_attribute("probe.peer", peer));
+                }
+                if let Some(trace) = ctx.trace_context() {
+                    attributes.push(string_attribute("probe.trace_id", &trace.trace_id_hex()));
+                    attributes.push(string_attribute("probe.span_id", &trace.span_id_hex()));
+                    let flags = trace.flags().to_string();
+                    attributes.push(string_attribute("probe.trace_flags", &flags));
+                    attributes.push(string_attribute("probe.trace_state", trace.trace_state()));
+                }
                 mark(&mut message, &attributes);
                 Ok(Outcome::Replaced(message))
             }
