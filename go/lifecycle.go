@@ -6,7 +6,8 @@ import (
 	"sync"
 
 	"go.opentelemetry.io/collector/component"
-	"go.uber.org/zap"
+	"go.opentelemetry.io/collector/component/componentstatus"
+	"go.opentelemetry.io/otel/metric"
 
 	"github.com/otelbridge/otelbridge/go/bridge"
 )
@@ -16,22 +17,22 @@ var errNotStarted = errors.New("the component has not been started")
 // lifecycle is what every Rust-backed component shares: creating the Rust instance at Start (so
 // Create has no side effects), and an idempotent Shutdown that is safe without Start.
 type lifecycle struct {
-	id     component.ID
-	config *Config
-	logger *zap.Logger
+	id        component.ID
+	config    *Config
+	telemetry component.TelemetrySettings
 
 	mu       sync.Mutex
 	instance *bridge.Instance
 	stopped  bool
 }
 
-func newLifecycle(id component.ID, cfg *Config, logger *zap.Logger) *lifecycle {
-	bridge.SetDefaultLogger(logger.Named("otelbridge"))
-	return &lifecycle{id: id, config: cfg, logger: logger}
+func newLifecycle(id component.ID, cfg *Config, telemetry component.TelemetrySettings) *lifecycle {
+	bridge.SetDefaultLogger(telemetry.Logger.Named("otelbridge"))
+	return &lifecycle{id: id, config: cfg, telemetry: telemetry}
 }
 
 // Start creates and starts the Rust instance.
-func (l *lifecycle) Start(ctx context.Context, _ component.Host) error {
+func (l *lifecycle) Start(ctx context.Context, host component.Host) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.instance != nil || l.stopped {
@@ -44,7 +45,7 @@ func (l *lifecycle) Start(ctx context.Context, _ component.Host) error {
 	if err != nil {
 		return wrapError(l.id, err)
 	}
-	instance, err := l.config.component.NewInstance(l.id.String(), raw, l.logger)
+	instance, err := l.config.component.NewInstance(l.id.String(), raw, l.sink(host))
 	if err != nil {
 		return wrapError(l.id, err)
 	}
@@ -54,6 +55,22 @@ func (l *lifecycle) Start(ctx context.Context, _ component.Host) error {
 	}
 	l.instance = instance
 	return nil
+}
+
+// sink routes the instance's logs to the component's logger, its metrics (and the bridge's own
+// metrics of it) to the component's meter, and its status reports to the host.
+func (l *lifecycle) sink(host component.Host) bridge.Sink {
+	var meter metric.Meter
+	if l.telemetry.MeterProvider != nil {
+		meter = l.telemetry.MeterProvider.Meter(meterScope + l.config.component.Type)
+	}
+	return bridge.Sink{
+		Logger: l.telemetry.Logger,
+		Meter:  meter,
+		ReportStatus: func(code bridge.StatusCode, message string) {
+			componentstatus.ReportStatus(host, statusEvent(code, message))
+		},
+	}
 }
 
 // Shutdown waits for calls in flight, shuts the Rust instance down and releases it.

@@ -66,7 +66,7 @@ func newRustProcessor(set processor.Settings, cfg component.Config) (*rustProces
 	if !ok {
 		return nil, nil, fmt.Errorf("%s: unexpected config type %T", set.ID, cfg)
 	}
-	p := &rustProcessor{lifecycle: newLifecycle(set.ID, config, set.Logger)}
+	p := &rustProcessor{lifecycle: newLifecycle(set.ID, config, set.TelemetrySettings)}
 	opts := []processorhelper.Option{
 		processorhelper.WithStart(p.Start),
 		processorhelper.WithShutdown(p.Shutdown),

@@ -245,6 +245,38 @@ typedef void (*OtbLogFn)(uint64_t sink,
                          size_t fields_len);
 
 /*
+ Reports a component's status (1 ok, 2 recoverable error, 3 permanent error, 4 fatal error)
+ for the component whose sink is `sink`. The message is valid only during the callback.
+ */
+typedef void (*OtbReportStatusFn)(uint64_t sink,
+                                  uint32_t status,
+                                  const uint8_t *message,
+                                  size_t message_len);
+
+/*
+ Creates a metric instrument (1 counter, 2 up-down counter, 3 histogram, 4 gauge) for the
+ component whose sink is `sink`, and returns its id (0 when it could not). Strings are valid
+ only during the callback.
+ */
+typedef uint64_t (*OtbCreateInstrumentFn)(uint64_t sink,
+                                          uint32_t kind,
+                                          const uint8_t *name,
+                                          size_t name_len,
+                                          const uint8_t *description,
+                                          size_t description_len,
+                                          const uint8_t *unit,
+                                          size_t unit_len);
+
+/*
+ Records `value` on instrument `id` with attributes: `[key: string][value: string]` pairs, each
+ string `[len: u32 LE][UTF-8]`. Valid only during the callback.
+ */
+typedef void (*OtbRecordFn)(uint64_t id,
+                            double value,
+                            const uint8_t *attributes,
+                            size_t attributes_len);
+
+/*
  Functions the host gives the library at the handshake.
  */
 typedef struct {
@@ -260,6 +292,18 @@ typedef struct {
    The most verbose level of sink 0, the bridge's own logger.
    */
   uint32_t default_log_level;
+  /*
+   Component status (since 1.1: read only from hosts of minor 1 or later).
+   */
+  OtbReportStatusFn report_status;
+  /*
+   Metric instruments (since 1.1).
+   */
+  OtbCreateInstrumentFn create_instrument;
+  /*
+   Metric measurements (since 1.1).
+   */
+  OtbRecordFn record;
 } OtbHostCallbacks;
 
 /*

@@ -78,6 +78,7 @@ func (i *Instance) invokeEntered(ctx context.Context, kind callKind, signal Sign
 		i.inFlight.Done()
 		return Result{}, context.Cause(ctx)
 	}
+	done := i.metrics.begin(kind, signal)
 	f := frames.Get().(*frame)
 	f.ctx = encodeContext(f.ctx[:0], ctx)
 	deadline := C.int64_t(deadlineNanos(ctx))
@@ -95,24 +96,26 @@ func (i *Instance) invokeEntered(ctx context.Context, kind callKind, signal Sign
 	if poll == C.OTB_POLL_READY {
 		res, err := takeResult(&f.result)
 		f.reset()
+		done(err)
 		i.inFlight.Done()
 		return res, err
 	}
 	pending := f.pending
 	f.reset()
-	return i.awaitPending(ctx, pending, data)
+	return i.awaitPending(ctx, pending, data, done)
 }
 
 // awaitPending waits for a call that went on in the Rust runtime. Rust keeps reading data until
 // the completion, so data stays pinned until then, even if the caller gives up first.
-func (i *Instance) awaitPending(ctx context.Context, pending *C.OtbPending, data []byte) (Result, error) {
+func (i *Instance) awaitPending(ctx context.Context, pending *C.OtbPending, data []byte, done func(error)) (Result, error) {
 	var pinner runtime.Pinner
 	if len(data) > 0 {
 		pinner.Pin(unsafe.SliceData(data))
 	}
-	finish := func() {
+	finish := func(err error) {
 		C.otelbridge_v1_pending_free(pending)
 		pinner.Unpin()
+		done(err)
 		i.inFlight.Done()
 	}
 	w := &pendingWaiter{done: make(chan C.OtbResult, 1)}
@@ -120,20 +123,22 @@ func (i *Instance) awaitPending(ctx context.Context, pending *C.OtbPending, data
 	var early C.OtbResult
 	if C.otelbridge_v1_pending_attach(pending, C.size_t(handle), &early) == C.OTB_POLL_READY {
 		handle.Delete()
-		finish()
-		return takeResult(&early)
+		res, err := takeResult(&early)
+		finish(err)
+		return res, err
 	}
 	select {
 	case result := <-w.done:
-		finish()
-		return takeResult(&result)
+		res, err := takeResult(&result)
+		finish(err)
+		return res, err
 	case <-ctx.Done():
 		C.otelbridge_v1_pending_cancel(pending)
 		go func() {
 			result := <-w.done
-			res, _ := takeResult(&result)
+			res, err := takeResult(&result)
 			res.Free()
-			finish()
+			finish(err)
 		}()
 		return Result{}, context.Cause(ctx)
 	}

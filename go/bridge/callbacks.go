@@ -27,13 +27,50 @@ func otelbridgeComplete(waiter C.size_t, result *C.OtbResult) {
 //export otelbridgeLog
 func otelbridgeLog(sink C.uint64_t, level C.uint32_t, message *C.uint8_t, messageLen C.size_t, fields *C.uint8_t, fieldsLen C.size_t) {
 	defer func() { _ = recover() }()
-	msg := ""
-	if message != nil {
-		msg = string(unsafe.Slice((*byte)(unsafe.Pointer(message)), int(messageLen)))
-	}
+	msg := goString(message, messageLen)
 	var flat []byte
 	if fields != nil {
 		flat = unsafe.Slice((*byte)(unsafe.Pointer(fields)), int(fieldsLen))
 	}
 	writeLog(uint64(sink), uint32(level), msg, flat)
+}
+
+// otelbridgeReportStatus forwards a Rust component's status to its host.
+//
+//export otelbridgeReportStatus
+func otelbridgeReportStatus(sink C.uint64_t, code C.uint32_t, message *C.uint8_t, messageLen C.size_t) {
+	defer func() { _ = recover() }()
+	reportStatus(uint64(sink), StatusCode(code), goString(message, messageLen))
+}
+
+// otelbridgeCreateInstrument creates a metric instrument with a Rust component's meter.
+//
+//export otelbridgeCreateInstrument
+func otelbridgeCreateInstrument(sink C.uint64_t, kind C.uint32_t, name *C.uint8_t, nameLen C.size_t, description *C.uint8_t, descriptionLen C.size_t, unit *C.uint8_t, unitLen C.size_t) (id C.uint64_t) {
+	defer func() {
+		if recover() != nil {
+			id = 0
+		}
+	}()
+	return C.uint64_t(createInstrument(uint64(sink), InstrumentKind(kind),
+		goString(name, nameLen), goString(description, descriptionLen), goString(unit, unitLen)))
+}
+
+// otelbridgeRecord records one measurement of a Rust component's instrument.
+//
+//export otelbridgeRecord
+func otelbridgeRecord(id C.uint64_t, value C.double, attributes *C.uint8_t, attributesLen C.size_t) {
+	defer func() { _ = recover() }()
+	var flat []byte
+	if attributes != nil {
+		flat = unsafe.Slice((*byte)(unsafe.Pointer(attributes)), int(attributesLen))
+	}
+	recordMeasurement(uint64(id), float64(value), flat)
+}
+
+func goString(p *C.uint8_t, n C.size_t) string {
+	if p == nil {
+		return ""
+	}
+	return string(unsafe.Slice((*byte)(unsafe.Pointer(p)), int(n)))
 }

@@ -22,12 +22,18 @@ package bridge
 // Defined in callbacks.go with //export; declared here so their addresses can be taken.
 extern void otelbridgeComplete(size_t waiter, OtbResult *result);
 extern void otelbridgeLog(uint64_t sink, uint32_t level, uint8_t *message, size_t message_len, uint8_t *fields, size_t fields_len);
+extern void otelbridgeReportStatus(uint64_t sink, uint32_t status, uint8_t *message, size_t message_len);
+extern uint64_t otelbridgeCreateInstrument(uint64_t sink, uint32_t kind, uint8_t *name, size_t name_len, uint8_t *description, size_t description_len, uint8_t *unit, size_t unit_len);
+extern void otelbridgeRecord(uint64_t id, double value, uint8_t *attributes, size_t attributes_len);
 
 static OtbHostCallbacks otelbridge_host_callbacks(uint32_t default_level) {
 	OtbHostCallbacks callbacks = {
 		.complete = (OtbCompleteFn)otelbridgeComplete,
 		.log = (OtbLogFn)otelbridgeLog,
 		.default_log_level = default_level,
+		.report_status = (OtbReportStatusFn)otelbridgeReportStatus,
+		.create_instrument = (OtbCreateInstrumentFn)otelbridgeCreateInstrument,
+		.record = (OtbRecordFn)otelbridgeRecord,
 	};
 	return callbacks;
 }

@@ -8,37 +8,36 @@ import "C"
 import (
 	"context"
 	"sync"
-
-	"go.uber.org/zap"
 )
 
 // Instance is a created Rust component instance. Its calls may run concurrently; Shutdown waits
 // for the calls in flight, including calls whose callers gave up on their context.
 type Instance struct {
-	handle *C.OtbInstance
-	sink   uint64
+	handle  *C.OtbInstance
+	sink    uint64
+	metrics *callMetrics
 
 	mu       sync.Mutex
 	closing  bool
 	inFlight sync.WaitGroup
 }
 
-// NewInstance creates an instance of c with collector id id and a JSON config. Its Rust log
-// events go to logger. Nothing runs until Start.
-func (c *Component) NewInstance(id string, configJSON []byte, logger *zap.Logger) (*Instance, error) {
-	sink, level := registerSink(logger)
+// NewInstance creates an instance of c with collector id id and a JSON config. Its logs, status
+// and metrics go to sink. Nothing runs until Start.
+func (c *Component) NewInstance(id string, configJSON []byte, sink Sink) (*Instance, error) {
+	sinkID, level := registerSink(&sink)
 	idBytes := []byte(id)
 	var handle *C.OtbInstance
 	var status C.OtbStatus
 	code := C.otelbridge_v1_instance_create(C.uint32_t(c.index),
 		bytesPtr(idBytes), C.size_t(len(idBytes)),
 		bytesPtr(configJSON), C.size_t(len(configJSON)),
-		C.uint64_t(sink), C.uint32_t(level), &handle, &status)
+		C.uint64_t(sinkID), C.uint32_t(level), &handle, &status)
 	if code != C.OTB_STATUS_OK {
-		releaseSink(sink)
+		releaseSink(sinkID)
 		return nil, statusError(&status)
 	}
-	return &Instance{handle: handle, sink: sink}, nil
+	return &Instance{handle: handle, sink: sinkID, metrics: newCallMetrics(sink.Meter)}, nil
 }
 
 // Start starts the instance.

@@ -3,7 +3,6 @@ package bridge
 import (
 	"encoding/binary"
 	"math"
-	"sync"
 	"sync/atomic"
 
 	"go.uber.org/zap"
@@ -28,14 +27,8 @@ const (
 	fieldBool   = 5
 )
 
-// Sinks map the numbers Rust sees to the zap loggers of component instances. Sink 0 is the
-// bridge's own logger, also used for events of a sink that is already gone.
-var (
-	sinksMu  sync.RWMutex
-	sinks    = map[uint64]*zap.Logger{}
-	nextSink atomic.Uint64
-	fallback atomic.Pointer[zap.Logger]
-)
+// fallback is the logger for events outside any component, and of sinks already released.
+var fallback atomic.Pointer[zap.Logger]
 
 // SetDefaultLogger sets the logger for events outside any component (such as a panic in a task a
 // component spawned with tokio directly).
@@ -48,31 +41,6 @@ func defaultLogger() *zap.Logger {
 		return l
 	}
 	return zap.NewNop()
-}
-
-// registerSink gives logger a number and returns it with the most verbose level it records.
-func registerSink(logger *zap.Logger) (uint64, uint32) {
-	id := nextSink.Add(1)
-	sinksMu.Lock()
-	sinks[id] = logger
-	sinksMu.Unlock()
-	return id, levelOf(logger)
-}
-
-func releaseSink(id uint64) {
-	sinksMu.Lock()
-	delete(sinks, id)
-	sinksMu.Unlock()
-}
-
-func sinkLogger(id uint64) *zap.Logger {
-	sinksMu.RLock()
-	logger, ok := sinks[id]
-	sinksMu.RUnlock()
-	if !ok {
-		return defaultLogger()
-	}
-	return logger
 }
 
 // levelOf is the most verbose ABI level logger records, so Rust skips events nobody will see.
@@ -105,7 +73,10 @@ func zapLevel(level uint32) zapcore.Level {
 
 // writeLog sends one Rust event to the sink's logger.
 func writeLog(sink uint64, level uint32, message string, fields []byte) {
-	logger := sinkLogger(sink)
+	logger := defaultLogger()
+	if s := sinkFor(sink); s != nil && s.Logger != nil {
+		logger = s.Logger
+	}
 	if entry := logger.Check(zapLevel(level), message); entry != nil {
 		entry.Write(decodeFields(fields)...)
 	}

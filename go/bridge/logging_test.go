@@ -25,7 +25,7 @@ func TestLogFieldsDecodeWithTheirTypes(t *testing.T) {
 	flat = append(flat, field(fieldBool, "ok", []byte{1})...)
 
 	core, logs := observer.New(zapcore.DebugLevel)
-	sink, level := registerSink(zap.New(core))
+	sink, level := registerSink(&Sink{Logger: zap.New(core)})
 	defer releaseSink(sink)
 	if level != logDebug {
 		t.Fatalf("level = %d, want debug", level)
@@ -58,7 +58,7 @@ func TestEventsOfAReleasedSinkGoToTheDefaultLogger(t *testing.T) {
 	core, logs := observer.New(zapcore.InfoLevel)
 	SetDefaultLogger(zap.New(core))
 	defer SetDefaultLogger(zap.NewNop())
-	sink, _ := registerSink(zap.NewNop())
+	sink, _ := registerSink(&Sink{})
 	releaseSink(sink)
 	writeLog(sink, logInfo, "late event", nil)
 	if logs.Len() != 1 {

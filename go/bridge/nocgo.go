@@ -4,8 +4,6 @@ package bridge
 
 import (
 	"context"
-
-	"go.uber.org/zap"
 )
 
 // Without cgo there is no Rust library: everything compiles, and every call says why it fails.
@@ -26,7 +24,7 @@ func (c *Component) DefaultConfig() ([]byte, error) { return nil, ErrCgoRequired
 func (c *Component) ValidateConfig([]byte) error { return ErrCgoRequired }
 
 // NewInstance reports that cgo is required.
-func (c *Component) NewInstance(string, []byte, *zap.Logger) (*Instance, error) {
+func (c *Component) NewInstance(string, []byte, Sink) (*Instance, error) {
 	return nil, ErrCgoRequired
 }
 

@@ -158,6 +158,32 @@ pub type OtbLogFn = Option<
     ),
 >;
 
+/// Reports a component's status (1 ok, 2 recoverable error, 3 permanent error, 4 fatal error)
+/// for the component whose sink is `sink`. The message is valid only during the callback.
+pub type OtbReportStatusFn =
+    Option<unsafe extern "C" fn(sink: u64, status: u32, message: *const u8, message_len: usize)>;
+
+/// Creates a metric instrument (1 counter, 2 up-down counter, 3 histogram, 4 gauge) for the
+/// component whose sink is `sink`, and returns its id (0 when it could not). Strings are valid
+/// only during the callback.
+pub type OtbCreateInstrumentFn = Option<
+    unsafe extern "C" fn(
+        sink: u64,
+        kind: u32,
+        name: *const u8,
+        name_len: usize,
+        description: *const u8,
+        description_len: usize,
+        unit: *const u8,
+        unit_len: usize,
+    ) -> u64,
+>;
+
+/// Records `value` on instrument `id` with attributes: `[key: string][value: string]` pairs, each
+/// string `[len: u32 LE][UTF-8]`. Valid only during the callback.
+pub type OtbRecordFn =
+    Option<unsafe extern "C" fn(id: u64, value: f64, attributes: *const u8, attributes_len: usize)>;
+
 /// Functions the host gives the library at the handshake.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
@@ -168,6 +194,12 @@ pub struct OtbHostCallbacks {
     pub log: OtbLogFn,
     /// The most verbose level of sink 0, the bridge's own logger.
     pub default_log_level: u32,
+    /// Component status (since 1.1: read only from hosts of minor 1 or later).
+    pub report_status: OtbReportStatusFn,
+    /// Metric instruments (since 1.1).
+    pub create_instrument: OtbCreateInstrumentFn,
+    /// Metric measurements (since 1.1).
+    pub record: OtbRecordFn,
 }
 
 /// Whether a call finished inside the function or goes on in the runtime.

@@ -19,6 +19,7 @@ mod library;
 mod log;
 mod panic;
 mod status;
+mod telemetry;
 
 /// Re-exported for [`export_components!`].
 pub use otelbridge;

@@ -9,7 +9,7 @@ use crate::abi::{
     OTELBRIDGE_ABI_MAJOR, OTELBRIDGE_ABI_MINOR, OtbComponentInfo, OtbHostCallbacks, OtbLibraryInfo,
     OtbStr,
 };
-use crate::{log, panic};
+use crate::{log, panic, telemetry};
 
 unsafe extern "Rust" {
     /// The library's components, defined once per library by [`crate::export_components!`].
@@ -112,7 +112,15 @@ pub(crate) fn handshake(
         ));
     }
     // The first handshake's callbacks stay: a host has one set for the life of the process.
-    HOST.get_or_init(|| callbacks);
+    // Fields added in a minor version are only read from hosts that know them.
+    let mut callbacks = callbacks;
+    if host_minor < 1 {
+        callbacks.report_status = None;
+        callbacks.create_instrument = None;
+        callbacks.record = None;
+    }
+    let installed = *HOST.get_or_init(|| callbacks);
+    telemetry::install(installed);
     log::install(callbacks.default_log_level);
     panic::install_hook();
     Ok(OtbLibraryInfo {

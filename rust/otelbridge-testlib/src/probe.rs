@@ -6,6 +6,7 @@ use otelbridge::proto::common::v1::{AnyValue, KeyValue, any_value};
 use otelbridge::proto::{
     ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest,
 };
+use otelbridge::telemetry::{self, Counter, Status};
 use otelbridge::{
     Batch, Config, ConfigError, Context, CreateSettings, Error, ErrorKind, Factory, LogsBatch,
     MetricsBatch, Outcome, Processor, ProcessorFactory, Signals, Stability, TracesBatch,
@@ -34,6 +35,25 @@ pub enum Action {
     YieldThenRewrite,
     /// Log an info event with fields, then pass.
     Log,
+    /// Report this status to the collector, then pass.
+    Status(Status),
+}
+
+impl Action {
+    /// The action's verb, as a metric attribute.
+    fn name(&self) -> &'static str {
+        match self {
+            Action::Pass => "pass",
+            Action::Rewrite => "rewrite",
+            Action::Drop => "drop",
+            Action::Fail(_) => "fail",
+            Action::Panic => "panic",
+            Action::Sleep(_) => "sleep",
+            Action::YieldThenRewrite => "yield",
+            Action::Log => "log",
+            Action::Status(_) => "status",
+        }
+    }
 }
 
 impl std::str::FromStr for Action {
@@ -48,6 +68,15 @@ impl std::str::FromStr for Action {
             "panic" => Action::Panic,
             "yield" => Action::YieldThenRewrite,
             "log" => Action::Log,
+            "status" => Action::Status(match arg {
+                "ok" => Status::Ok,
+                "recoverable" => {
+                    Status::RecoverableError("probe reports a recoverable error".into())
+                }
+                "permanent" => Status::PermanentError("probe reports a permanent error".into()),
+                "fatal" => Status::FatalError("probe reports a fatal error".into()),
+                other => return Err(format!("unknown status {other:?}")),
+            }),
             "sleep" => Action::Sleep(otelbridge::duration::parse(arg).map_err(|e| e.to_string())?),
             "fail" => Action::Fail(match arg {
                 "permanent" => ErrorKind::Permanent,
@@ -96,6 +125,8 @@ impl Config for ProbeConfig {
 
 struct Probe {
     default_action: Action,
+    /// `probe_batches_total{action}`: every batch the probe saw.
+    batches: Counter,
 }
 
 impl Probe {
@@ -113,6 +144,7 @@ impl Probe {
         mark: fn(&mut T, &[KeyValue]),
     ) -> Result<Outcome<T>, Error> {
         let mut action = self.action(ctx)?;
+        self.batches.add(1.0, &[("action", action.name())]);
         if action == Action::YieldThenRewrite {
             otelbridge::tokio::task::yield_now().await;
             action = Action::Rewrite;
@@ -146,6 +178,10 @@ impl Probe {
             Action::Panic => panic!("probe panicked on purpose"),
             Action::Sleep(delay) => {
                 otelbridge::tokio::time::sleep(delay).await;
+                Ok(Outcome::Unchanged)
+            }
+            Action::Status(status) => {
+                telemetry::report_status(status);
                 Ok(Outcome::Unchanged)
             }
             Action::Log => {
@@ -241,7 +277,14 @@ impl ProcessorFactory for ProbeFactory {
 
     fn create(&self, _: &CreateSettings, config: ProbeConfig) -> Result<Probe, Error> {
         let default_action = config.action.parse().map_err(Error::permanent)?;
-        Ok(Probe { default_action })
+        let batches = telemetry::counter("probe_batches")
+            .description("Batches the probe saw, by action")
+            .unit("{batch}")
+            .build();
+        Ok(Probe {
+            default_action,
+            batches,
+        })
     }
 }
 

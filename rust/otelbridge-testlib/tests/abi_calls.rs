@@ -335,3 +335,36 @@ fn bad_configs_fail_create_with_the_field_path() {
         )
     );
 }
+
+#[test]
+fn status_and_metrics_reach_the_instance_sink() {
+    let instance = host::create("probe", PROCESSOR, "probe/telemetry", "{}", 777).expect("created");
+    let instrument = {
+        let instruments = host::INSTRUMENTS.lock().expect("instruments");
+        let position = instruments
+            .iter()
+            .position(|(sink, kind, name)| *sink == 777 && *kind == 1 && name == "probe_batches")
+            .expect("the probe created its counter for sink 777 in create");
+        position as u64 + 1
+    };
+    assert_eq!(
+        act(&instance, "status:recoverable").wait().code,
+        OTB_STATUS_OK
+    );
+    let statuses = host::STATUSES.lock().expect("statuses");
+    assert!(
+        statuses.contains(&(777, 2, "probe reports a recoverable error".to_owned())),
+        "{statuses:?}"
+    );
+    let measurements = host::MEASUREMENTS.lock().expect("measurements");
+    let (_, value, attributes) = measurements
+        .iter()
+        .find(|(id, _, _)| *id == instrument)
+        .expect("the counter was incremented");
+    assert_eq!(*value, 1.0);
+    let attributes = String::from_utf8_lossy(attributes);
+    assert!(
+        attributes.contains("action") && attributes.contains("status"),
+        "{attributes}"
+    );
+}

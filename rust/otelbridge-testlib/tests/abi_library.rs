@@ -18,6 +18,9 @@ fn a_host_of_another_major_is_refused() {
         complete: None,
         log: None,
         default_log_level: OTB_LOG_INFO,
+        report_status: None,
+        create_instrument: None,
+        record: None,
     };
     let mut info = OtbLibraryInfo {
         abi_major: 0,

@@ -59,6 +59,7 @@ mod lenient;
 pub mod logging;
 mod processor;
 pub mod runtime;
+pub mod telemetry;
 
 pub use batch::{Batch, LogsBatch, MetricsBatch, Outcome, TracesBatch};
 pub use component::{ComponentType, InvalidComponentType, Kind, Signal, Signals, Stability};

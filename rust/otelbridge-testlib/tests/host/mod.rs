@@ -34,6 +34,57 @@ pub struct LogEvent {
 
 pub static LOGS: Mutex<Vec<LogEvent>> = Mutex::new(Vec::new());
 
+/// Status reports: (sink, status, message).
+pub static STATUSES: Mutex<Vec<(u64, u32, String)>> = Mutex::new(Vec::new());
+
+/// Instruments created: (sink, kind, name); an instrument's id is its index + 1.
+pub static INSTRUMENTS: Mutex<Vec<(u64, u32, String)>> = Mutex::new(Vec::new());
+
+/// Measurements: (instrument id, value, flat attributes).
+pub static MEASUREMENTS: Mutex<Vec<(u64, f64, Vec<u8>)>> = Mutex::new(Vec::new());
+
+unsafe fn text(ptr: *const u8, len: usize) -> String {
+    if ptr.is_null() {
+        String::new()
+    } else {
+        String::from_utf8_lossy(unsafe { std::slice::from_raw_parts(ptr, len) }).into_owned()
+    }
+}
+
+unsafe extern "C" fn report_status(sink: u64, status: u32, message: *const u8, message_len: usize) {
+    STATUSES
+        .lock()
+        .expect("statuses")
+        .push((sink, status, unsafe { text(message, message_len) }));
+}
+
+unsafe extern "C" fn create_instrument(
+    sink: u64,
+    kind: u32,
+    name: *const u8,
+    name_len: usize,
+    _: *const u8,
+    _: usize,
+    _: *const u8,
+    _: usize,
+) -> u64 {
+    let mut instruments = INSTRUMENTS.lock().expect("instruments");
+    instruments.push((sink, kind, unsafe { text(name, name_len) }));
+    instruments.len() as u64
+}
+
+unsafe extern "C" fn record(id: u64, value: f64, attributes: *const u8, attributes_len: usize) {
+    let flat = if attributes.is_null() {
+        Vec::new()
+    } else {
+        unsafe { std::slice::from_raw_parts(attributes, attributes_len) }.to_vec()
+    };
+    MEASUREMENTS
+        .lock()
+        .expect("measurements")
+        .push((id, value, flat));
+}
+
 unsafe fn take_buf(buf: &OtbBuf) -> Vec<u8> {
     let bytes = if buf.ptr.is_null() {
         Vec::new()
@@ -107,6 +158,9 @@ pub fn handshake() -> OtbLibraryInfo {
         complete: Some(complete),
         log: Some(log),
         default_log_level: OTB_LOG_INFO,
+        report_status: Some(report_status),
+        create_instrument: Some(create_instrument),
+        record: Some(record),
     };
     let mut info = OtbLibraryInfo {
         abi_major: 0,

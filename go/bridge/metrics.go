@@ -1,0 +1,90 @@
+package bridge
+
+import (
+	"context"
+	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+)
+
+// callMetrics are the bridge's own metrics of one instance: calls, errors by kind, calls in
+// flight and call latency, attributed by operation (and signal for consume calls).
+type callMetrics struct {
+	calls    metric.Int64Counter
+	errors   metric.Int64Counter
+	inFlight metric.Int64UpDownCounter
+	duration metric.Float64Histogram
+	// attrs are precomputed per call kind and signal so a call allocates no attribute set.
+	attrs map[callKey]metric.MeasurementOption
+}
+
+type callKey struct {
+	kind   callKind
+	signal Signal
+}
+
+// newCallMetrics creates the instruments with meter; nil records nothing.
+func newCallMetrics(meter metric.Meter) *callMetrics {
+	if meter == nil {
+		return nil
+	}
+	m := &callMetrics{attrs: map[callKey]metric.MeasurementOption{}}
+	var errs [4]error
+	m.calls, errs[0] = meter.Int64Counter("otelbridge.calls",
+		metric.WithDescription("Calls into the Rust component"), metric.WithUnit("{call}"))
+	m.errors, errs[1] = meter.Int64Counter("otelbridge.call.errors",
+		metric.WithDescription("Calls into the Rust component that failed, by error kind"), metric.WithUnit("{call}"))
+	m.inFlight, errs[2] = meter.Int64UpDownCounter("otelbridge.calls.in_flight",
+		metric.WithDescription("Calls into the Rust component not yet completed"), metric.WithUnit("{call}"))
+	m.duration, errs[3] = meter.Float64Histogram("otelbridge.call.duration",
+		metric.WithDescription("Time from a call's start to its completion"), metric.WithUnit("s"))
+	for _, err := range errs {
+		if err != nil {
+			return nil
+		}
+	}
+	for _, key := range []callKey{{callStart, 0}, {callShutdown, 0}, {callConsume, SignalTraces}, {callConsume, SignalMetrics}, {callConsume, SignalLogs}} {
+		m.attrs[key] = metric.WithAttributeSet(key.attributes())
+	}
+	return m
+}
+
+func (k callKey) attributes() attribute.Set {
+	operation := map[callKind]string{callStart: "start", callShutdown: "shutdown", callConsume: "consume"}[k.kind]
+	if k.kind != callConsume {
+		return attribute.NewSet(attribute.String("operation", operation))
+	}
+	signal := map[Signal]string{SignalTraces: "traces", SignalMetrics: "metrics", SignalLogs: "logs"}[k.signal]
+	return attribute.NewSet(attribute.String("operation", operation), attribute.String("signal", signal))
+}
+
+// begin records a call's start and returns the function that records its end.
+func (m *callMetrics) begin(kind callKind, signal Signal) func(error) {
+	if m == nil {
+		return func(error) {}
+	}
+	attrs, ok := m.attrs[callKey{kind, signal}]
+	if !ok {
+		attrs = metric.WithAttributeSet(callKey{kind, signal}.attributes())
+	}
+	ctx := context.Background()
+	began := time.Now()
+	m.inFlight.Add(ctx, 1, attrs)
+	return func(err error) {
+		m.inFlight.Add(ctx, -1, attrs)
+		m.calls.Add(ctx, 1, attrs)
+		m.duration.Record(ctx, time.Since(began).Seconds(), attrs)
+		if err != nil {
+			m.errors.Add(ctx, 1, attrs, metric.WithAttributes(attribute.String("error.kind", errorKind(err))))
+		}
+	}
+}
+
+// errorKind names an error for the errors counter.
+func errorKind(err error) string {
+	if e, ok := err.(*Error); ok {
+		return e.Code.String()
+	}
+	return "context"
+}

@@ -1,0 +1,53 @@
+package bridge
+
+import (
+	"sync"
+	"sync/atomic"
+
+	"go.opentelemetry.io/otel/metric"
+	"go.uber.org/zap"
+)
+
+// Sink is where one instance's telemetry goes. Rust knows it by a number: the log events, status
+// reports and metric instruments of the instance's calls carry it.
+type Sink struct {
+	// Logger receives the instance's tracing events.
+	Logger *zap.Logger
+	// Meter creates the instance's metric instruments and the bridge's own metrics of it (nil: none).
+	Meter metric.Meter
+	// ReportStatus receives the instance's status reports (nil: dropped).
+	ReportStatus func(code StatusCode, message string)
+}
+
+var (
+	sinksMu  sync.RWMutex
+	sinks    = map[uint64]*Sink{}
+	nextSink atomic.Uint64
+)
+
+// registerSink gives s a number and returns it with the most verbose log level it records.
+func registerSink(s *Sink) (uint64, uint32) {
+	if s.Logger == nil {
+		s.Logger = zap.NewNop()
+	}
+	id := nextSink.Add(1)
+	sinksMu.Lock()
+	sinks[id] = s
+	sinksMu.Unlock()
+	return id, levelOf(s.Logger)
+}
+
+// releaseSink forgets a sink and its instruments; later events of it go to the default logger.
+func releaseSink(id uint64) {
+	sinksMu.Lock()
+	delete(sinks, id)
+	sinksMu.Unlock()
+	releaseInstruments(id)
+}
+
+// sinkFor returns the sink numbered id, or nil.
+func sinkFor(id uint64) *Sink {
+	sinksMu.RLock()
+	defer sinksMu.RUnlock()
+	return sinks[id]
+}

@@ -1,0 +1,143 @@
+package bridge
+
+import (
+	"context"
+	"encoding/binary"
+	"sync"
+	"sync/atomic"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+	"go.uber.org/zap"
+)
+
+// StatusCode is a Rust component's reported status, numbered as in the C ABI.
+type StatusCode uint32
+
+// The statuses.
+const (
+	StatusOK               StatusCode = 1
+	StatusRecoverableError StatusCode = 2
+	StatusPermanentError   StatusCode = 3
+	StatusFatalError       StatusCode = 4
+)
+
+// InstrumentKind is a metric instrument kind, numbered as in the C ABI.
+type InstrumentKind uint32
+
+// The instrument kinds.
+const (
+	InstrumentCounter       InstrumentKind = 1
+	InstrumentUpDownCounter InstrumentKind = 2
+	InstrumentHistogram     InstrumentKind = 3
+	InstrumentGauge         InstrumentKind = 4
+)
+
+// reportStatus hands a status report to the sink's reporter.
+func reportStatus(sink uint64, code StatusCode, message string) {
+	if s := sinkFor(sink); s != nil && s.ReportStatus != nil {
+		s.ReportStatus(code, message)
+	}
+}
+
+// instrument records one Rust instrument's measurements.
+type instrument struct {
+	sink   uint64
+	record func(value float64, attrs metric.MeasurementOption)
+}
+
+var (
+	instrumentsMu  sync.RWMutex
+	instruments    = map[uint64]instrument{}
+	nextInstrument atomic.Uint64
+)
+
+// createInstrument creates an instrument with the sink's meter; 0 when it cannot.
+func createInstrument(sink uint64, kind InstrumentKind, name, description, unit string) uint64 {
+	s := sinkFor(sink)
+	if s == nil || s.Meter == nil {
+		return 0
+	}
+	desc, u := metric.WithDescription(description), metric.WithUnit(unit)
+	var record func(float64, metric.MeasurementOption)
+	var err error
+	switch kind {
+	case InstrumentCounter:
+		var c metric.Float64Counter
+		c, err = s.Meter.Float64Counter(name, desc, u)
+		record = func(v float64, o metric.MeasurementOption) { c.Add(context.Background(), v, o) }
+	case InstrumentUpDownCounter:
+		var c metric.Float64UpDownCounter
+		c, err = s.Meter.Float64UpDownCounter(name, desc, u)
+		record = func(v float64, o metric.MeasurementOption) { c.Add(context.Background(), v, o) }
+	case InstrumentHistogram:
+		var h metric.Float64Histogram
+		h, err = s.Meter.Float64Histogram(name, desc, u)
+		record = func(v float64, o metric.MeasurementOption) { h.Record(context.Background(), v, o) }
+	case InstrumentGauge:
+		var g metric.Float64Gauge
+		g, err = s.Meter.Float64Gauge(name, desc, u)
+		record = func(v float64, o metric.MeasurementOption) { g.Record(context.Background(), v, o) }
+	default:
+		return 0
+	}
+	if err != nil {
+		s.Logger.Warn("a Rust component's metric instrument could not be created", zap.String("name", name), zap.Error(err))
+		return 0
+	}
+	id := nextInstrument.Add(1)
+	instrumentsMu.Lock()
+	instruments[id] = instrument{sink: sink, record: record}
+	instrumentsMu.Unlock()
+	return id
+}
+
+// recordMeasurement records value with the flat string attributes on instrument id.
+func recordMeasurement(id uint64, value float64, flat []byte) {
+	instrumentsMu.RLock()
+	inst, ok := instruments[id]
+	instrumentsMu.RUnlock()
+	if !ok {
+		return
+	}
+	inst.record(value, metric.WithAttributes(decodeAttributes(flat)...))
+}
+
+// releaseInstruments forgets the instruments of a released sink.
+func releaseInstruments(sink uint64) {
+	instrumentsMu.Lock()
+	defer instrumentsMu.Unlock()
+	for id, inst := range instruments {
+		if inst.sink == sink {
+			delete(instruments, id)
+		}
+	}
+}
+
+// decodeAttributes reads `[key][value]` string pairs; a malformed tail is dropped.
+func decodeAttributes(b []byte) []attribute.KeyValue {
+	var attrs []attribute.KeyValue
+	next := func() (string, bool) {
+		if len(b) < 4 {
+			return "", false
+		}
+		n := int(binary.LittleEndian.Uint32(b))
+		if 4+n > len(b) {
+			return "", false
+		}
+		s := string(b[4 : 4+n])
+		b = b[4+n:]
+		return s, true
+	}
+	for {
+		key, ok := next()
+		if !ok {
+			return attrs
+		}
+		value, ok := next()
+		if !ok {
+			return attrs
+		}
+		attrs = append(attrs, attribute.String(key, value))
+	}
+}
