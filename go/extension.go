@@ -54,5 +54,5 @@ func createExtension(_ context.Context, set extension.Settings, cfg component.Co
 	if !ok {
 		return nil, fmt.Errorf("%s: unexpected config type %T", set.ID, cfg)
 	}
-	return &rustExtension{lifecycle: newLifecycle(set.ID, config, set.TelemetrySettings)}, nil
+	return &rustExtension{lifecycle: newLifecycle(set.ID, config, set.TelemetrySettings, "extension", "")}, nil
 }

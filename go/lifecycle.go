@@ -7,6 +7,7 @@ import (
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componentstatus"
+	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 
 	"github.com/otelbridge/otelbridge/go/bridge"
@@ -20,15 +21,18 @@ type lifecycle struct {
 	id        component.ID
 	config    *Config
 	telemetry component.TelemetrySettings
+	// kind is the component kind ("processor"); signal is the pipeline signal of a processor
+	// instance ("" for an extension).
+	kind, signal string
 
 	mu       sync.Mutex
 	instance *bridge.Instance
 	stopped  bool
 }
 
-func newLifecycle(id component.ID, cfg *Config, telemetry component.TelemetrySettings) *lifecycle {
+func newLifecycle(id component.ID, cfg *Config, telemetry component.TelemetrySettings, kind, signal string) *lifecycle {
 	bridge.SetDefaultLogger(telemetry.Logger.Named("otelbridge"))
-	return &lifecycle{id: id, config: cfg, telemetry: telemetry}
+	return &lifecycle{id: id, config: cfg, telemetry: telemetry, kind: kind, signal: signal}
 }
 
 // Start creates and starts the Rust instance.
@@ -64,9 +68,17 @@ func (l *lifecycle) sink(host component.Host) bridge.Sink {
 	if l.telemetry.MeterProvider != nil {
 		meter = l.telemetry.MeterProvider.Meter(meterScope + l.config.component.Type)
 	}
+	attrs := []attribute.KeyValue{
+		attribute.String("otelcol.component.id", l.id.String()),
+		attribute.String("otelcol.component.kind", l.kind),
+	}
+	if l.signal != "" {
+		attrs = append(attrs, attribute.String("otelcol.signal", l.signal))
+	}
 	return bridge.Sink{
-		Logger: l.telemetry.Logger,
-		Meter:  meter,
+		Logger:     l.telemetry.Logger,
+		Meter:      meter,
+		Attributes: attrs,
 		ReportStatus: func(code bridge.StatusCode, message string) {
 			componentstatus.ReportStatus(host, statusEvent(code, message))
 		},

@@ -61,12 +61,12 @@ type rustProcessor struct {
 	*lifecycle
 }
 
-func newRustProcessor(set processor.Settings, cfg component.Config) (*rustProcessor, []processorhelper.Option, error) {
+func newRustProcessor(set processor.Settings, cfg component.Config, signal string) (*rustProcessor, []processorhelper.Option, error) {
 	config, ok := cfg.(*Config)
 	if !ok {
 		return nil, nil, fmt.Errorf("%s: unexpected config type %T", set.ID, cfg)
 	}
-	p := &rustProcessor{lifecycle: newLifecycle(set.ID, config, set.TelemetrySettings)}
+	p := &rustProcessor{lifecycle: newLifecycle(set.ID, config, set.TelemetrySettings, "processor", signal)}
 	opts := []processorhelper.Option{
 		processorhelper.WithStart(p.Start),
 		processorhelper.WithShutdown(p.Shutdown),
@@ -109,7 +109,7 @@ func processFunc[T any](p *rustProcessor, signal bridge.Signal, marshal func(T) 
 }
 
 func createTraces(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Traces) (processor.Traces, error) {
-	p, opts, err := newRustProcessor(set, cfg)
+	p, opts, err := newRustProcessor(set, cfg, "traces")
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +120,7 @@ func createTraces(ctx context.Context, set processor.Settings, cfg component.Con
 }
 
 func createMetrics(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Metrics) (processor.Metrics, error) {
-	p, opts, err := newRustProcessor(set, cfg)
+	p, opts, err := newRustProcessor(set, cfg, "metrics")
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +131,7 @@ func createMetrics(ctx context.Context, set processor.Settings, cfg component.Co
 }
 
 func createLogs(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Logs) (processor.Logs, error) {
-	p, opts, err := newRustProcessor(set, cfg)
+	p, opts, err := newRustProcessor(set, cfg, "logs")
 	if err != nil {
 		return nil, err
 	}

@@ -39,8 +39,10 @@ const redactProcessorConfig = `
 `
 
 // testConfig is a collector config: OTLP on receiverEndpoint, [redact, batch], and the otlp_grpc
-// exporter to the test sink, for all three signals; heartbeat every 100ms; logs at info.
-func testConfig(receiverEndpoint, sinkEndpoint string, batchTimeout time.Duration) string {
+// exporter to the test sink, for all three signals; heartbeat every 100ms; logs at info; its own
+// metrics in Prometheus format on metricsEndpoint.
+func testConfig(receiverEndpoint, sinkEndpoint, metricsEndpoint string, batchTimeout time.Duration) string {
+	metricsHost, metricsPort, _ := net.SplitHostPort(metricsEndpoint)
 	return fmt.Sprintf(`
 extensions:
   heartbeat:
@@ -64,7 +66,13 @@ service:
     logs:
       level: info
     metrics:
-      level: none
+      level: detailed
+      readers:
+        - pull:
+            exporter:
+              prometheus:
+                host: %s
+                port: %s
   pipelines:
     traces:
       receivers: [otlp]
@@ -78,7 +86,7 @@ service:
       receivers: [otlp]
       processors: [redact, batch]
       exporters: [otlp_grpc]
-`, receiverEndpoint, redactProcessorConfig, batchTimeout, sinkEndpoint)
+`, receiverEndpoint, redactProcessorConfig, batchTimeout, sinkEndpoint, metricsHost, metricsPort)
 }
 
 // collector is a running otelcol-example process.
@@ -86,6 +94,7 @@ type collector struct {
 	t        *testing.T
 	cmd      *exec.Cmd
 	endpoint string // its OTLP/gRPC receiver
+	metrics  string // its own metrics, in Prometheus format, at http://<metrics>/metrics
 	output   *syncBuffer
 	exited   chan struct{} // closed once the process is reaped
 }
@@ -95,15 +104,16 @@ type collector struct {
 // is still running; its output is logged if the test failed, or always with E2E_COLLECTOR_OUTPUT=1.
 func startCollector(t *testing.T, sinkEndpoint string, batchTimeout time.Duration) *collector {
 	t.Helper()
-	endpoint := freeEndpoint(t)
+	endpoint, metrics := freeEndpoint(t), freeEndpoint(t)
 	config := filepath.Join(t.TempDir(), "config.yaml")
-	if err := os.WriteFile(config, []byte(testConfig(endpoint, sinkEndpoint, batchTimeout)), 0o600); err != nil {
+	if err := os.WriteFile(config, []byte(testConfig(endpoint, sinkEndpoint, metrics, batchTimeout)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	c := &collector{
 		t:        t,
 		cmd:      exec.Command(collectorBinary, "--config", config),
 		endpoint: endpoint,
+		metrics:  metrics,
 		output:   &syncBuffer{},
 		exited:   make(chan struct{}),
 	}

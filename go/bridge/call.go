@@ -78,7 +78,7 @@ func (i *Instance) invokeEntered(ctx context.Context, kind callKind, signal Sign
 		i.inFlight.Done()
 		return Result{}, context.Cause(ctx)
 	}
-	done := i.metrics.begin(kind, signal)
+	done := i.metrics.begin(kind)
 	f := frames.Get().(*frame)
 	f.ctx = encodeContext(f.ctx[:0], ctx)
 	deadline := C.int64_t(deadlineNanos(ctx))

@@ -37,7 +37,7 @@ func (c *Component) NewInstance(id string, configJSON []byte, sink Sink) (*Insta
 		releaseSink(sinkID)
 		return nil, statusError(&status)
 	}
-	return &Instance{handle: handle, sink: sinkID, metrics: newCallMetrics(sink.Meter)}, nil
+	return &Instance{handle: handle, sink: sinkID, metrics: newCallMetrics(sink.Meter, sink.Attributes)}, nil
 }
 
 // Start starts the instance.

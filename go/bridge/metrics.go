@@ -9,27 +9,24 @@ import (
 )
 
 // callMetrics are the bridge's own metrics of one instance: calls, errors by kind, calls in
-// flight and call latency, attributed by operation (and signal for consume calls).
+// flight and call latency, attributed by operation (and by the sink's attributes, such as the
+// processor instance's signal).
 type callMetrics struct {
 	calls    metric.Int64Counter
 	errors   metric.Int64Counter
 	inFlight metric.Int64UpDownCounter
 	duration metric.Float64Histogram
-	// attrs are precomputed per call kind and signal so a call allocates no attribute set.
-	attrs map[callKey]metric.MeasurementOption
+	// attrs are precomputed per call kind, so a call allocates no attribute set.
+	attrs map[callKind]metric.MeasurementOption
 }
 
-type callKey struct {
-	kind   callKind
-	signal Signal
-}
-
-// newCallMetrics creates the instruments with meter; nil records nothing.
-func newCallMetrics(meter metric.Meter) *callMetrics {
+// newCallMetrics creates the instruments with meter; nil records nothing. Every measurement
+// carries extra.
+func newCallMetrics(meter metric.Meter, extra []attribute.KeyValue) *callMetrics {
 	if meter == nil {
 		return nil
 	}
-	m := &callMetrics{attrs: map[callKey]metric.MeasurementOption{}}
+	m := &callMetrics{attrs: map[callKind]metric.MeasurementOption{}}
 	var errs [4]error
 	m.calls, errs[0] = meter.Int64Counter("otelbridge.calls",
 		metric.WithDescription("Calls into the Rust component"), metric.WithUnit("{call}"))
@@ -44,30 +41,19 @@ func newCallMetrics(meter metric.Meter) *callMetrics {
 			return nil
 		}
 	}
-	for _, key := range []callKey{{callStart, 0}, {callShutdown, 0}, {callConsume, SignalTraces}, {callConsume, SignalMetrics}, {callConsume, SignalLogs}} {
-		m.attrs[key] = metric.WithAttributeSet(key.attributes())
+	for kind, operation := range map[callKind]string{callStart: "start", callShutdown: "shutdown", callConsume: "consume"} {
+		attrs := append([]attribute.KeyValue{attribute.String("operation", operation)}, extra...)
+		m.attrs[kind] = metric.WithAttributeSet(attribute.NewSet(attrs...))
 	}
 	return m
 }
 
-func (k callKey) attributes() attribute.Set {
-	operation := map[callKind]string{callStart: "start", callShutdown: "shutdown", callConsume: "consume"}[k.kind]
-	if k.kind != callConsume {
-		return attribute.NewSet(attribute.String("operation", operation))
-	}
-	signal := map[Signal]string{SignalTraces: "traces", SignalMetrics: "metrics", SignalLogs: "logs"}[k.signal]
-	return attribute.NewSet(attribute.String("operation", operation), attribute.String("signal", signal))
-}
-
 // begin records a call's start and returns the function that records its end.
-func (m *callMetrics) begin(kind callKind, signal Signal) func(error) {
+func (m *callMetrics) begin(kind callKind) func(error) {
 	if m == nil {
 		return func(error) {}
 	}
-	attrs, ok := m.attrs[callKey{kind, signal}]
-	if !ok {
-		attrs = metric.WithAttributeSet(callKey{kind, signal}.attributes())
-	}
+	attrs := m.attrs[kind]
 	ctx := context.Background()
 	began := time.Now()
 	m.inFlight.Add(ctx, 1, attrs)

@@ -4,6 +4,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 	"go.uber.org/zap"
 )
@@ -17,6 +18,9 @@ type Sink struct {
 	Meter metric.Meter
 	// ReportStatus receives the instance's status reports (nil: dropped).
 	ReportStatus func(code StatusCode, message string)
+	// Attributes are added to every measurement of the instance, so instances of one component
+	// (a processor in a traces and a logs pipeline, say) never report the same series.
+	Attributes []attribute.KeyValue
 }
 
 var (

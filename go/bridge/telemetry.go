@@ -44,6 +44,8 @@ func reportStatus(sink uint64, code StatusCode, message string) {
 type instrument struct {
 	sink   uint64
 	record func(value float64, attrs metric.MeasurementOption)
+	// attrs are the sink's attributes, added to every measurement.
+	attrs []attribute.KeyValue
 }
 
 var (
@@ -87,7 +89,7 @@ func createInstrument(sink uint64, kind InstrumentKind, name, description, unit 
 	}
 	id := nextInstrument.Add(1)
 	instrumentsMu.Lock()
-	instruments[id] = instrument{sink: sink, record: record}
+	instruments[id] = instrument{sink: sink, record: record, attrs: s.Attributes}
 	instrumentsMu.Unlock()
 	return id
 }
@@ -100,7 +102,7 @@ func recordMeasurement(id uint64, value float64, flat []byte) {
 	if !ok {
 		return
 	}
-	inst.record(value, metric.WithAttributes(decodeAttributes(flat)...))
+	inst.record(value, metric.WithAttributes(append(decodeAttributes(flat), inst.attrs...)...))
 }
 
 // releaseInstruments forgets the instruments of a released sink.

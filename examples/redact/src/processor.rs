@@ -32,7 +32,7 @@ impl RedactProcessor {
             .map_err(|err| Error::new(ErrorKind::InvalidConfig, err.to_string()))?;
         Ok(RedactProcessor {
             policy,
-            counters: Counters::default(),
+            counters: Counters::new(),
         })
     }
 
