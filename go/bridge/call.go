@@ -34,14 +34,6 @@ func (r *Result) Free() {
 	r.data = C.OtbBuf{}
 }
 
-type callKind int
-
-const (
-	callStart callKind = iota
-	callShutdown
-	callConsume
-)
-
 // frame holds what C writes during a call, pooled so a call allocates nothing.
 type frame struct {
 	result  C.OtbResult

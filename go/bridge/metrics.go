@@ -8,6 +8,15 @@ import (
 	"go.opentelemetry.io/otel/metric"
 )
 
+// callKind is what a call does.
+type callKind int
+
+const (
+	callStart callKind = iota
+	callShutdown
+	callConsume
+)
+
 // callMetrics are the bridge's own metrics of one instance: calls, errors by kind, calls in
 // flight and call latency, attributed by operation (and by the sink's attributes, such as the
 // processor instance's signal).
