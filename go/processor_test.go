@@ -116,6 +116,10 @@ func TestErrorsMapToCollectorErrors(t *testing.T) {
 			if !strings.Contains(err.Error(), "probe/errors: probe failed on purpose") {
 				t.Fatalf("error %q does not name the component", err)
 			}
+			// A retry-after makes it an exporterhelper throttle error, which waits that long.
+			if throttled := strings.HasPrefix(err.Error(), "Throttle ("+tc.retryAfter.String()+")"); throttled != (tc.retryAfter > 0) {
+				t.Fatalf("throttle error = %v for retry-after %v: %v", throttled, tc.retryAfter, err)
+			}
 			if tc.isContext != nil && !errors.Is(err, tc.isContext) {
 				t.Fatalf("errors.Is(%v, %v) = false", err, tc.isContext)
 			}

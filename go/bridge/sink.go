@@ -34,6 +34,8 @@ func registerSink(s *Sink) (uint64, uint32) {
 	if s.Logger == nil {
 		s.Logger = zap.NewNop()
 	}
+	// The caller zap would name is the bridge's callback, never the Rust code that logged.
+	s.Logger = s.Logger.WithOptions(zap.WithCaller(false))
 	id := nextSink.Add(1)
 	sinksMu.Lock()
 	sinks[id] = s
