@@ -49,7 +49,7 @@ static size_t action_context(uint8_t *out, const char *action) {
 int main(void) {
   CHECK(otelbridge_v1_abi_version() >> 16 == OTELBRIDGE_ABI_MAJOR, "abi major");
 
-  OtbHostCallbacks callbacks = {complete, log_event, OTB_LOG_INFO};
+  OtbHostCallbacks callbacks = {.complete = complete, .log = log_event, .default_log_level = OTB_LOG_INFO};
   OtbLibraryInfo info;
   OtbStatus status;
   memset(&status, 0, sizeof status);

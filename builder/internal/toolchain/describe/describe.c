@@ -6,7 +6,7 @@
 static void complete(size_t waiter, OtbResult *result) { (void)waiter; (void)result; }
 
 int main(void) {
-  OtbHostCallbacks callbacks = {complete, NULL, OTB_LOG_OFF};
+  OtbHostCallbacks callbacks = {.complete = complete, .default_log_level = OTB_LOG_OFF};
   OtbLibraryInfo info;
   OtbStatus status = {0};
   if (otelbridge_v1_handshake(OTELBRIDGE_ABI_MAJOR, OTELBRIDGE_ABI_MINOR, &callbacks, &info, &status) != OTB_STATUS_OK) {
