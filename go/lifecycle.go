@@ -9,6 +9,7 @@ import (
 	"go.opentelemetry.io/collector/component/componentstatus"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
+	noopmetric "go.opentelemetry.io/otel/metric/noop"
 
 	"github.com/otelbridge/otelbridge/go/bridge"
 )
@@ -65,7 +66,8 @@ func (l *lifecycle) Start(ctx context.Context, host component.Host) error {
 // metrics of it) to the component's meter, and its status reports to the host.
 func (l *lifecycle) sink(host component.Host) bridge.Sink {
 	var meter metric.Meter
-	if l.telemetry.MeterProvider != nil {
+	// A no-op provider (metrics level none) costs allocations per call and shows nothing.
+	if _, noop := l.telemetry.MeterProvider.(noopmetric.MeterProvider); !noop && l.telemetry.MeterProvider != nil {
 		meter = l.telemetry.MeterProvider.Meter(meterScope + l.config.component.Type)
 	}
 	attrs := []attribute.KeyValue{

@@ -70,7 +70,7 @@ func (i *Instance) invokeEntered(ctx context.Context, kind callKind, signal Sign
 		i.inFlight.Done()
 		return Result{}, context.Cause(ctx)
 	}
-	done := i.metrics.begin(kind)
+	timer := i.metrics.begin(kind)
 	f := frames.Get().(*frame)
 	f.ctx = encodeContext(f.ctx[:0], ctx)
 	deadline := C.int64_t(deadlineNanos(ctx))
@@ -88,18 +88,18 @@ func (i *Instance) invokeEntered(ctx context.Context, kind callKind, signal Sign
 	if poll == C.OTB_POLL_READY {
 		res, err := takeResult(&f.result)
 		f.reset()
-		done(err)
+		timer.end(err)
 		i.inFlight.Done()
 		return res, err
 	}
 	pending := f.pending
 	f.reset()
-	return i.awaitPending(ctx, pending, data, done)
+	return i.awaitPending(ctx, pending, data, timer)
 }
 
 // awaitPending waits for a call that went on in the Rust runtime. Rust keeps reading data until
 // the completion, so data stays pinned until then, even if the caller gives up first.
-func (i *Instance) awaitPending(ctx context.Context, pending *C.OtbPending, data []byte, done func(error)) (Result, error) {
+func (i *Instance) awaitPending(ctx context.Context, pending *C.OtbPending, data []byte, timer callTimer) (Result, error) {
 	var pinner runtime.Pinner
 	if len(data) > 0 {
 		pinner.Pin(unsafe.SliceData(data))
@@ -107,7 +107,7 @@ func (i *Instance) awaitPending(ctx context.Context, pending *C.OtbPending, data
 	finish := func(err error) {
 		C.otelbridge_v1_pending_free(pending)
 		pinner.Unpin()
-		done(err)
+		timer.end(err)
 		i.inFlight.Done()
 	}
 	w := &pendingWaiter{done: make(chan C.OtbResult, 1)}

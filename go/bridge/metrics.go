@@ -57,22 +57,34 @@ func newCallMetrics(meter metric.Meter, extra []attribute.KeyValue) *callMetrics
 	return m
 }
 
-// begin records a call's start and returns the function that records its end.
-func (m *callMetrics) begin(kind callKind) func(error) {
+// callTimer measures one call; its zero value (no metrics) does nothing.
+type callTimer struct {
+	m     *callMetrics
+	attrs metric.MeasurementOption
+	began time.Time
+}
+
+// begin records a call's start.
+func (m *callMetrics) begin(kind callKind) callTimer {
 	if m == nil {
-		return func(error) {}
+		return callTimer{}
 	}
-	attrs := m.attrs[kind]
+	t := callTimer{m: m, attrs: m.attrs[kind], began: time.Now()}
+	m.inFlight.Add(context.Background(), 1, t.attrs)
+	return t
+}
+
+// end records the call's completion.
+func (t callTimer) end(err error) {
+	if t.m == nil {
+		return
+	}
 	ctx := context.Background()
-	began := time.Now()
-	m.inFlight.Add(ctx, 1, attrs)
-	return func(err error) {
-		m.inFlight.Add(ctx, -1, attrs)
-		m.calls.Add(ctx, 1, attrs)
-		m.duration.Record(ctx, time.Since(began).Seconds(), attrs)
-		if err != nil {
-			m.errors.Add(ctx, 1, attrs, metric.WithAttributes(attribute.String("error.kind", errorKind(err))))
-		}
+	t.m.inFlight.Add(ctx, -1, t.attrs)
+	t.m.calls.Add(ctx, 1, t.attrs)
+	t.m.duration.Record(ctx, time.Since(t.began).Seconds(), t.attrs)
+	if err != nil {
+		t.m.errors.Add(ctx, 1, t.attrs, metric.WithAttributes(attribute.String("error.kind", errorKind(err))))
 	}
 }
 

@@ -46,6 +46,34 @@ type instrument struct {
 	record func(value float64, attrs metric.MeasurementOption)
 	// attrs are the sink's attributes, added to every measurement.
 	attrs []attribute.KeyValue
+	// options caches the measurement option of each attribute encoding Rust sent, so a
+	// measurement with attributes seen before allocates nothing.
+	options *optionCache
+}
+
+// optionCache maps flat attribute encodings to measurement options, up to a bound (attribute
+// values of unbounded cardinality would otherwise grow it forever).
+type optionCache struct {
+	mu      sync.RWMutex
+	options map[string]metric.MeasurementOption
+}
+
+const optionCacheLimit = 1024
+
+func (c *optionCache) get(flat []byte, extra []attribute.KeyValue) metric.MeasurementOption {
+	c.mu.RLock()
+	option, ok := c.options[string(flat)]
+	c.mu.RUnlock()
+	if ok {
+		return option
+	}
+	option = metric.WithAttributeSet(attribute.NewSet(append(decodeAttributes(flat), extra...)...))
+	c.mu.Lock()
+	if len(c.options) < optionCacheLimit {
+		c.options[string(flat)] = option
+	}
+	c.mu.Unlock()
+	return option
 }
 
 var (
@@ -89,7 +117,8 @@ func createInstrument(sink uint64, kind InstrumentKind, name, description, unit 
 	}
 	id := nextInstrument.Add(1)
 	instrumentsMu.Lock()
-	instruments[id] = instrument{sink: sink, record: record, attrs: s.Attributes}
+	instruments[id] = instrument{sink: sink, record: record, attrs: s.Attributes,
+		options: &optionCache{options: map[string]metric.MeasurementOption{}}}
 	instrumentsMu.Unlock()
 	return id
 }
@@ -102,7 +131,7 @@ func recordMeasurement(id uint64, value float64, flat []byte) {
 	if !ok {
 		return
 	}
-	inst.record(value, metric.WithAttributes(append(decodeAttributes(flat), inst.attrs...)...))
+	inst.record(value, inst.options.get(flat, inst.attrs))
 }
 
 // releaseInstruments forgets the instruments of a released sink.
