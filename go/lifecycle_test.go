@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/consumer/consumererror"
@@ -137,5 +138,21 @@ func TestShutdownLeavesNoThreadsBehind(t *testing.T) {
 	}
 	if after := threads(t); after > before {
 		t.Fatalf("threads: %d after three more lifecycles, %d before", after, before)
+	}
+}
+
+func TestShutdownPastItsDeadlineSaysSoAndStillReleasesTheInstance(t *testing.T) {
+	p, _, _ := startedProbe(t, "late-shutdown", nil)
+	slow := make(chan error, 1)
+	go func() { slow <- p.ConsumeTraces(withAction(context.Background(), "sleep:300ms"), spans(1)) }()
+	time.Sleep(50 * time.Millisecond) // the slow call is in flight
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	err := p.Shutdown(ctx)
+	if err == nil || !strings.Contains(err.Error(), "calls still in flight when the shutdown deadline passed") {
+		t.Fatalf("Shutdown = %v, want the in-flight deadline error", err)
+	}
+	if err := <-slow; err != nil {
+		t.Fatalf("the in-flight call failed: %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import "C"
 
 import (
 	"context"
+	"fmt"
 	"sync"
 )
 
@@ -71,9 +72,20 @@ func (i *Instance) Shutdown(ctx context.Context) error {
 	}()
 	select {
 	case <-drained:
+		return i.shutdownRust(ctx)
 	case <-ctx.Done():
-		return context.Cause(ctx)
+		// The caller cannot wait longer; the instance is still shut down and released once
+		// the calls in flight end, so nothing leaks.
+		go func() {
+			<-drained
+			_ = i.shutdownRust(context.Background())
+		}()
+		return fmt.Errorf("calls still in flight when the shutdown deadline passed; the component shuts down when they end: %w", context.Cause(ctx))
 	}
+}
+
+// shutdownRust shuts the Rust instance down and releases it and its sink.
+func (i *Instance) shutdownRust(ctx context.Context) error {
 	res, err := i.invoke(ctx, callShutdown, 0, nil)
 	res.Free()
 	C.otelbridge_v1_instance_free(i.handle)
