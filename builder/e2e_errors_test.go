@@ -51,7 +51,7 @@ exporters:
 			return batch + `  - cargo: otelbridge-test-batchclash = { path = "` + testCrate("batchclash") + `" }` + "\n"
 		},
 		want: []string{`two processors have the type "batch"`, "the Rust processor module at index 1 (cargo: otelbridge-test-batchclash = ",
-			"go.opentelemetry.io/collector/processor/batchprocessor " + collectorV0},
+			"and the Go processor module at index 0 (gomod: go.opentelemetry.io/collector/processor/batchprocessor " + collectorV0 + ")"},
 		stage: "go",
 	}, {
 		name: "module has both gomod and cargo",

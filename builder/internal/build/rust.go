@@ -275,16 +275,63 @@ func (b *rustBuild) checkComponents() error {
 	}
 	text := string(output)
 	for _, c := range b.cargo {
-		if strings.Contains(text, fmt.Sprintf("%q", c.rust.Type)) {
-			var goModules []string
-			for _, m := range b.manifest.Modules {
-				if m.Kind == c.entry.Kind && m.GoMod != "" {
-					goModules = append(goModules, m.GoMod)
-				}
-			}
-			return fmt.Errorf("two %ss have the type %q: the Rust %s (cargo: %s) and a Go module of %s (one of: %s)",
-				c.rust.Kind, c.rust.Type, c.entry, c.entry.Cargo, c.entry.Kind, strings.Join(goModules, ", "))
+		if !strings.Contains(text, fmt.Sprintf("%q", c.rust.Type)) {
+			continue
 		}
+		goModule := "a Go module"
+		if m, ok := b.goModuleOfType(c.entry.Kind, c.rust.Type); ok {
+			goModule = fmt.Sprintf("the Go %s (gomod: %s)", m, m.GoMod)
+		}
+		return fmt.Errorf("two %ss have the type %q: the Rust %s (cargo: %s) and %s",
+			c.rust.Kind, c.rust.Type, c.entry, c.entry.Cargo, goModule)
 	}
 	return fmt.Errorf("the built collector does not start: %s", strings.TrimSpace(text))
+}
+
+// goModuleOfType finds the Go module of kind whose factory has type typ, by running a small
+// program in the distribution's module that prints each Go factory's type (only on this error
+// path: the packages are already compiled).
+func (b *rustBuild) goModuleOfType(kind manifest.Kind, typ string) (manifest.Module, bool) {
+	var modules []manifest.Module
+	var program strings.Builder
+	program.WriteString("package main\n\nimport (\n\t\"fmt\"\n")
+	for _, m := range b.manifest.Modules {
+		if m.Kind == kind && m.GoMod != "" {
+			fmt.Fprintf(&program, "\tm%d %q\n", len(modules), importPath(m))
+			modules = append(modules, m)
+		}
+	}
+	program.WriteString(")\n\nfunc main() {\n")
+	for i := range modules {
+		fmt.Fprintf(&program, "\tfmt.Println(m%d.NewFactory().Type())\n", i)
+	}
+	program.WriteString("}\n")
+	dir := filepath.Join(b.out, "otelbridge-typecheck")
+	defer os.RemoveAll(dir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return manifest.Module{}, false
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(program.String()), 0o644); err != nil {
+		return manifest.Module{}, false
+	}
+	cmd := exec.Command("go", "run", ".")
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		return manifest.Module{}, false
+	}
+	for i, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if i < len(modules) && line == typ {
+			return modules[i], true
+		}
+	}
+	return manifest.Module{}, false
+}
+
+// importPath is the Go package a module entry provides: its import, else its module path.
+func importPath(m manifest.Module) string {
+	if m.Import != "" {
+		return m.Import
+	}
+	return strings.Fields(m.GoMod)[0]
 }
