@@ -6,6 +6,8 @@
 
 use std::ffi::c_void;
 
+use otelbridge::Error;
+
 use crate::{buffer, call, instance, library, panic};
 
 /// The ABI's major version: a host refuses a library whose major differs from its own.
@@ -284,7 +286,7 @@ pub unsafe extern "C" fn otelbridge_v1_config_default(
     panic::guard_status(status, || {
         let json = library::factory(index)?
             .default_config_json()
-            .map_err(library::config_error)?;
+            .map_err(Error::from)?;
         // SAFETY: the caller passes a valid pointer.
         *unsafe { out.as_mut() }.ok_or_else(|| panic::null("out"))? = buffer::from_vec(json);
         Ok(())
@@ -307,7 +309,7 @@ pub unsafe extern "C" fn otelbridge_v1_config_validate(
         let json = unsafe { buffer::borrow(json, json_len) };
         library::factory(index)?
             .validate_config_json(json)
-            .map_err(library::config_error)
+            .map_err(Error::from)
     })
 }
 

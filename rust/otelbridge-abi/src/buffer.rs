@@ -24,6 +24,13 @@ pub(crate) fn from_vec(bytes: Vec<u8>) -> OtbBuf {
     }
 }
 
+/// Appends `bytes` as a length-prefixed string (`[len: u32 LE][bytes]`), the layout of every
+/// string in the flat encodings the host reads (log fields, metric attributes).
+pub(crate) fn push_string(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+    out.extend_from_slice(bytes);
+}
+
 /// Releases a buffer made by [`from_vec`].
 ///
 /// # Safety

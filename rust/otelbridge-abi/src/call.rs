@@ -329,11 +329,16 @@ fn deliver(waiter: usize, outcome: CallResult) {
     match library::host().and_then(|host| host.complete) {
         // SAFETY: the host's callback takes the result and its buffers.
         Some(complete) => unsafe { complete(waiter, &mut result) },
-        // SAFETY: nobody took the buffers; free them once.
-        None => unsafe {
-            buffer::free(result.status.message);
-            buffer::free(result.data);
-        },
+        None => free_result(result),
+    }
+}
+
+/// Frees the buffers of a result nobody took.
+fn free_result(result: OtbResult) {
+    // SAFETY: the buffers were made by buffer::from_vec and are freed once, here.
+    unsafe {
+        buffer::free(result.status.message);
+        buffer::free(result.data);
     }
 }
 
@@ -369,10 +374,6 @@ unsafe fn write_result(result: *mut OtbResult, outcome: CallResult) {
     // SAFETY: guaranteed by the caller.
     match unsafe { result.as_mut() } {
         Some(slot) => *slot = written,
-        // SAFETY: nobody took the buffers; free them once.
-        None => unsafe {
-            buffer::free(written.status.message);
-            buffer::free(written.data);
-        },
+        None => free_result(written),
     }
 }

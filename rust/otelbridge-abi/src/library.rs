@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use otelbridge::{ComponentType, ConfigError, Error, ErrorKind, Factory, runtime};
+use otelbridge::{ComponentType, Error, ErrorKind, Factory, runtime};
 
 use crate::abi::{
     OTELBRIDGE_ABI_MAJOR, OTELBRIDGE_ABI_MINOR, OtbComponentInfo, OtbHostCallbacks, OtbLibraryInfo,
@@ -134,9 +134,4 @@ pub(crate) fn handshake(
 pub(crate) fn configure_runtime(worker_threads: u32) -> Result<(), Error> {
     runtime::configure(worker_threads as usize)
         .map_err(|err| Error::new(ErrorKind::Internal, err.to_string()))
-}
-
-/// A config error as an error status.
-pub(crate) fn config_error(err: ConfigError) -> Error {
-    err.into()
 }

@@ -18,7 +18,7 @@ use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 use crate::abi::{
     OTB_LOG_DEBUG, OTB_LOG_ERROR, OTB_LOG_INFO, OTB_LOG_OFF, OTB_LOG_TRACE, OTB_LOG_WARN,
 };
-use crate::library;
+use crate::{buffer, library};
 
 /// Field value types in the flat encoding.
 const FIELD_STRING: u8 = 1;
@@ -124,9 +124,7 @@ impl FlatFields {
     }
 
     fn bytes(&mut self, bytes: &[u8]) {
-        self.encoded
-            .extend_from_slice(&(bytes.len() as u32).to_le_bytes());
-        self.encoded.extend_from_slice(bytes);
+        buffer::push_string(&mut self.encoded, bytes);
     }
 }
 

@@ -3,6 +3,7 @@
 use otelbridge::telemetry::{self, Host, InstrumentKind, Status};
 
 use crate::abi::OtbHostCallbacks;
+use crate::buffer;
 
 /// The SDK's telemetry host, backed by the host's callbacks.
 struct CallbackHost(OtbHostCallbacks);
@@ -53,10 +54,8 @@ impl Host for CallbackHost {
         };
         let mut flat = Vec::new();
         for (key, value) in attributes {
-            for text in [key, value] {
-                flat.extend_from_slice(&(text.len() as u32).to_le_bytes());
-                flat.extend_from_slice(text.as_bytes());
-            }
+            buffer::push_string(&mut flat, key.as_bytes());
+            buffer::push_string(&mut flat, value.as_bytes());
         }
         // SAFETY: the host reads the attributes during the call only.
         unsafe { record(id, value, flat.as_ptr(), flat.len()) }
