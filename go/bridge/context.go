@@ -72,6 +72,20 @@ func appendMetadata(buf []byte, md client.Metadata) []byte {
 	return buf
 }
 
+// cutString reads a length-prefixed string (`[len: u32 LE][bytes]`) off the front of b; ok is
+// false when b is too short.
+func cutString(b []byte) (s string, rest []byte, ok bool) {
+	if len(b) < 4 {
+		return "", b, false
+	}
+	n := int(binary.LittleEndian.Uint32(b))
+	if n > len(b)-4 {
+		return "", b, false
+	}
+	return string(b[4 : 4+n]), b[4+n:], true
+}
+
+// appendString appends s in the layout cutString reads.
 func appendString(buf []byte, s string) []byte {
 	buf = binary.LittleEndian.AppendUint32(buf, uint32(len(s)))
 	return append(buf, s...)

@@ -85,23 +85,21 @@ func writeLog(sink uint64, level uint32, message string, fields []byte) {
 // decodeFields reads the flat field records; a malformed tail is dropped, never a crash.
 func decodeFields(b []byte) []zap.Field {
 	var fields []zap.Field
-	for len(b) >= 5 {
+	for len(b) > 0 {
 		kind := b[0]
-		keyLen := int(binary.LittleEndian.Uint32(b[1:5]))
-		b = b[5:]
-		if keyLen > len(b) {
+		key, rest, ok := cutString(b[1:])
+		if !ok {
 			return fields
 		}
-		key := string(b[:keyLen])
-		b = b[keyLen:]
+		b = rest
 		switch {
-		case kind == fieldString && len(b) >= 4:
-			n := int(binary.LittleEndian.Uint32(b))
-			if 4+n > len(b) {
+		case kind == fieldString:
+			value, rest, ok := cutString(b)
+			if !ok {
 				return fields
 			}
-			fields = append(fields, zap.String(key, string(b[4:4+n])))
-			b = b[4+n:]
+			fields = append(fields, zap.String(key, value))
+			b = rest
 		case kind == fieldInt64 && len(b) >= 8:
 			fields = append(fields, zap.Int64(key, int64(binary.LittleEndian.Uint64(b))))
 			b = b[8:]

@@ -2,7 +2,6 @@ package bridge
 
 import (
 	"context"
-	"encoding/binary"
 	"sync"
 	"sync/atomic"
 
@@ -148,27 +147,16 @@ func releaseInstruments(sink uint64) {
 // decodeAttributes reads `[key][value]` string pairs; a malformed tail is dropped.
 func decodeAttributes(b []byte) []attribute.KeyValue {
 	var attrs []attribute.KeyValue
-	next := func() (string, bool) {
-		if len(b) < 4 {
-			return "", false
-		}
-		n := int(binary.LittleEndian.Uint32(b))
-		if 4+n > len(b) {
-			return "", false
-		}
-		s := string(b[4 : 4+n])
-		b = b[4+n:]
-		return s, true
-	}
 	for {
-		key, ok := next()
+		key, rest, ok := cutString(b)
 		if !ok {
 			return attrs
 		}
-		value, ok := next()
+		value, rest, ok := cutString(rest)
 		if !ok {
 			return attrs
 		}
 		attrs = append(attrs, attribute.String(key, value))
+		b = rest
 	}
 }
