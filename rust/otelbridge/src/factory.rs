@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use crate::config::{self, ConfigError};
 use crate::{
-    Context, Error, ErrorKind, Extension, ExtensionFactory, Kind, Outcome, Processor,
-    ProcessorFactory, Signal, Signals, Stability,
+    Batch, Config, Connector, ConnectorFactory, Context, Error, ErrorKind, Exporter,
+    ExporterFactory, Extension, ExtensionFactory, Kind, Next, Outcome, Processor, ProcessorFactory,
+    Receiver, ReceiverFactory, Signal, Signals, Stability,
 };
 
 /// What a processor call gives back once erased: replaced batches are already encoded.
@@ -19,17 +20,41 @@ type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 #[derive(Debug, Clone)]
 pub struct CreateSettings {
     id: String,
+    next: Option<Next>,
 }
 
 impl CreateSettings {
     /// Settings for the component with collector id `id` (`type` or `type/name`).
     pub fn new(id: impl Into<String>) -> CreateSettings {
-        CreateSettings { id: id.into() }
+        CreateSettings {
+            id: id.into(),
+            next: None,
+        }
+    }
+
+    /// Adds the next consumers, which receivers and connectors need.
+    pub fn with_next(mut self, next: Next) -> CreateSettings {
+        self.next = Some(next);
+        self
     }
 
     /// The component id from the collector config, such as `redact/pii`.
     pub fn id(&self) -> &str {
         &self.id
+    }
+
+    /// The next consumers, for a receiver or connector.
+    pub fn next(&self) -> Option<&Next> {
+        self.next.as_ref()
+    }
+
+    fn take_next(&self, kind: Kind) -> Result<Next, Error> {
+        self.next.clone().ok_or_else(|| {
+            Error::new(
+                ErrorKind::Internal,
+                format!("a {kind} needs its next consumers at creation"),
+            )
+        })
     }
 }
 
@@ -52,15 +77,32 @@ impl std::fmt::Debug for Factory {
 impl Factory {
     /// Erases a processor factory.
     pub fn processor<F: ProcessorFactory>(factory: F) -> Factory {
-        Factory {
-            inner: Arc::new(ProcessorEraser(factory)),
-        }
+        Factory::erase(AsProcessor(factory))
     }
 
     /// Erases an extension factory.
     pub fn extension<F: ExtensionFactory>(factory: F) -> Factory {
+        Factory::erase(AsExtension(factory))
+    }
+
+    /// Erases an exporter factory.
+    pub fn exporter<F: ExporterFactory>(factory: F) -> Factory {
+        Factory::erase(AsExporter(factory))
+    }
+
+    /// Erases a receiver factory.
+    pub fn receiver<F: ReceiverFactory>(factory: F) -> Factory {
+        Factory::erase(AsReceiver(factory))
+    }
+
+    /// Erases a connector factory.
+    pub fn connector<F: ConnectorFactory>(factory: F) -> Factory {
+        Factory::erase(AsConnector(factory))
+    }
+
+    fn erase<K: KindOf>(factory: K) -> Factory {
         Factory {
-            inner: Arc::new(ExtensionEraser(factory)),
+            inner: Arc::new(Eraser(factory)),
         }
     }
 
@@ -74,9 +116,14 @@ impl Factory {
         self.inner.kind()
     }
 
-    /// The signals the component handles (none for an extension).
+    /// The signals the component consumes, or produces for a receiver (none for an extension).
     pub fn signals(&self) -> Signals {
         self.inner.signals()
+    }
+
+    /// The signals a connector produces (none for other kinds).
+    pub fn signals_out(&self) -> Signals {
+        self.inner.signals_out()
     }
 
     /// The stability level.
@@ -95,7 +142,7 @@ impl Factory {
     }
 
     /// Creates an instance from a JSON config. Has no side effects beyond the component's own
-    /// `create`.
+    /// `create`. Receivers and connectors need [`CreateSettings::with_next`].
     pub fn create(&self, settings: &CreateSettings, config_json: &[u8]) -> Result<Instance, Error> {
         self.inner.create(settings, config_json)
     }
@@ -124,7 +171,9 @@ impl Instance {
         self.inner.shutdown(ctx)
     }
 
-    /// Runs one batch of `signal` (OTLP protobuf bytes) through the component.
+    /// Runs one batch of `signal` (OTLP protobuf bytes) through the component. Exporters and
+    /// connectors answer [`Outcome::Dropped`] when they have consumed it; receivers and
+    /// extensions consume nothing.
     pub fn process<'a>(
         &'a self,
         ctx: &'a Context,
@@ -139,6 +188,7 @@ trait ErasedFactory: Send + Sync {
     fn type_name(&self) -> &'static str;
     fn kind(&self) -> Kind;
     fn signals(&self) -> Signals;
+    fn signals_out(&self) -> Signals;
     fn stability(&self) -> Stability;
     fn default_config_json(&self) -> Result<Vec<u8>, ConfigError>;
     fn validate_config_json(&self, json: &[u8]) -> Result<(), ConfigError>;
@@ -156,37 +206,97 @@ trait ErasedInstance: Send + Sync {
     ) -> BoxFuture<'a, Result<ProcessOutcome, Error>>;
 }
 
-struct ProcessorEraser<F>(F);
+/// What the eraser needs of a factory of any kind; implemented by one wrapper per kind, since a
+/// type could implement several factory traits.
+trait KindOf: Send + Sync + 'static {
+    type Config: Config;
+    const KIND: Kind;
+    fn type_name(&self) -> &'static str;
+    fn stability(&self) -> Stability;
+    fn signals(&self) -> Signals;
+    fn signals_out(&self) -> Signals {
+        Signals::NONE
+    }
+    fn build(&self, settings: &CreateSettings, config: Self::Config) -> Result<Instance, Error>;
+}
 
-impl<F: ProcessorFactory> ErasedFactory for ProcessorEraser<F> {
+struct Eraser<K>(K);
+
+impl<K: KindOf> ErasedFactory for Eraser<K> {
     fn type_name(&self) -> &'static str {
-        F::TYPE
+        self.0.type_name()
     }
     fn kind(&self) -> Kind {
-        Kind::Processor
+        K::KIND
     }
     fn signals(&self) -> Signals {
-        F::SIGNALS
+        self.0.signals()
+    }
+    fn signals_out(&self) -> Signals {
+        self.0.signals_out()
+    }
+    fn stability(&self) -> Stability {
+        self.0.stability()
+    }
+    fn default_config_json(&self) -> Result<Vec<u8>, ConfigError> {
+        config::default_json::<K::Config>()
+    }
+    fn validate_config_json(&self, json: &[u8]) -> Result<(), ConfigError> {
+        config::from_json::<K::Config>(json).map(drop)
+    }
+    fn create(&self, settings: &CreateSettings, json: &[u8]) -> Result<Instance, Error> {
+        let config = config::from_json::<K::Config>(json)?;
+        self.0.build(settings, config)
+    }
+}
+
+fn instance(erased: impl ErasedInstance + 'static) -> Instance {
+    Instance {
+        inner: Arc::new(erased),
+    }
+}
+
+/// Dispatches one batch to the method of its signal, each decoding on demand.
+macro_rules! by_signal {
+    ($signal:expr, $bytes:expr, |$batch:ident| $traces:expr, $metrics:expr, $logs:expr) => {
+        match $signal {
+            Signal::Traces => {
+                let $batch = Batch::from_bytes($bytes);
+                Box::pin(async move { $traces })
+            }
+            Signal::Metrics => {
+                let $batch = Batch::from_bytes($bytes);
+                Box::pin(async move { $metrics })
+            }
+            Signal::Logs => {
+                let $batch = Batch::from_bytes($bytes);
+                Box::pin(async move { $logs })
+            }
+        }
+    };
+}
+
+struct AsProcessor<F>(F);
+struct ProcessorInstance<P>(P);
+
+impl<F: ProcessorFactory> KindOf for AsProcessor<F> {
+    type Config = F::Config;
+    const KIND: Kind = Kind::Processor;
+    fn type_name(&self) -> &'static str {
+        F::TYPE
     }
     fn stability(&self) -> Stability {
         F::STABILITY
     }
-    fn default_config_json(&self) -> Result<Vec<u8>, ConfigError> {
-        config::default_json::<F::Config>()
+    fn signals(&self) -> Signals {
+        F::SIGNALS
     }
-    fn validate_config_json(&self, json: &[u8]) -> Result<(), ConfigError> {
-        config::from_json::<F::Config>(json).map(drop)
-    }
-    fn create(&self, settings: &CreateSettings, json: &[u8]) -> Result<Instance, Error> {
-        let config = config::from_json::<F::Config>(json)?;
-        let processor = self.0.create(settings, config)?;
-        Ok(Instance {
-            inner: Arc::new(ProcessorInstance(processor)),
-        })
+    fn build(&self, settings: &CreateSettings, config: F::Config) -> Result<Instance, Error> {
+        Ok(instance(ProcessorInstance(
+            self.0.create(settings, config)?,
+        )))
     }
 }
-
-struct ProcessorInstance<P>(P);
 
 impl<P: Processor> ErasedInstance for ProcessorInstance<P> {
     fn start<'a>(&'a self, ctx: &'a Context) -> BoxFuture<'a, Result<(), Error>> {
@@ -201,64 +311,179 @@ impl<P: Processor> ErasedInstance for ProcessorInstance<P> {
         signal: Signal,
         bytes: &'a [u8],
     ) -> BoxFuture<'a, Result<ProcessOutcome, Error>> {
-        use crate::Batch;
-        match signal {
-            Signal::Traces => Box::pin(async move {
-                Ok(self
-                    .0
-                    .process_traces(ctx, Batch::from_bytes(bytes))
-                    .await?
-                    .encode())
-            }),
-            Signal::Metrics => Box::pin(async move {
-                Ok(self
-                    .0
-                    .process_metrics(ctx, Batch::from_bytes(bytes))
-                    .await?
-                    .encode())
-            }),
-            Signal::Logs => Box::pin(async move {
-                Ok(self
-                    .0
-                    .process_logs(ctx, Batch::from_bytes(bytes))
-                    .await?
-                    .encode())
-            }),
-        }
+        let p = &self.0;
+        by_signal!(
+            signal,
+            bytes,
+            |batch| Ok(p.process_traces(ctx, batch).await?.encode()),
+            Ok(p.process_metrics(ctx, batch).await?.encode()),
+            Ok(p.process_logs(ctx, batch).await?.encode())
+        )
     }
 }
 
-struct ExtensionEraser<F>(F);
+struct AsExporter<F>(F);
+struct ExporterInstance<E>(E);
 
-impl<F: ExtensionFactory> ErasedFactory for ExtensionEraser<F> {
+impl<F: ExporterFactory> KindOf for AsExporter<F> {
+    type Config = F::Config;
+    const KIND: Kind = Kind::Exporter;
     fn type_name(&self) -> &'static str {
         F::TYPE
-    }
-    fn kind(&self) -> Kind {
-        Kind::Extension
-    }
-    fn signals(&self) -> Signals {
-        Signals::NONE
     }
     fn stability(&self) -> Stability {
         F::STABILITY
     }
-    fn default_config_json(&self) -> Result<Vec<u8>, ConfigError> {
-        config::default_json::<F::Config>()
+    fn signals(&self) -> Signals {
+        F::SIGNALS
     }
-    fn validate_config_json(&self, json: &[u8]) -> Result<(), ConfigError> {
-        config::from_json::<F::Config>(json).map(drop)
-    }
-    fn create(&self, settings: &CreateSettings, json: &[u8]) -> Result<Instance, Error> {
-        let config = config::from_json::<F::Config>(json)?;
-        let extension = self.0.create(settings, config)?;
-        Ok(Instance {
-            inner: Arc::new(ExtensionInstance(extension)),
-        })
+    fn build(&self, settings: &CreateSettings, config: F::Config) -> Result<Instance, Error> {
+        Ok(instance(ExporterInstance(self.0.create(settings, config)?)))
     }
 }
 
+impl<E: Exporter> ErasedInstance for ExporterInstance<E> {
+    fn start<'a>(&'a self, ctx: &'a Context) -> BoxFuture<'a, Result<(), Error>> {
+        Box::pin(self.0.start(ctx))
+    }
+    fn shutdown<'a>(&'a self, ctx: &'a Context) -> BoxFuture<'a, Result<(), Error>> {
+        Box::pin(self.0.shutdown(ctx))
+    }
+    fn process<'a>(
+        &'a self,
+        ctx: &'a Context,
+        signal: Signal,
+        bytes: &'a [u8],
+    ) -> BoxFuture<'a, Result<ProcessOutcome, Error>> {
+        let e = &self.0;
+        by_signal!(
+            signal,
+            bytes,
+            |batch| e.export_traces(ctx, batch).await.map(|()| Outcome::Dropped),
+            e.export_metrics(ctx, batch)
+                .await
+                .map(|()| Outcome::Dropped),
+            e.export_logs(ctx, batch).await.map(|()| Outcome::Dropped)
+        )
+    }
+}
+
+struct AsConnector<F>(F);
+struct ConnectorInstance<C>(C);
+
+impl<F: ConnectorFactory> KindOf for AsConnector<F> {
+    type Config = F::Config;
+    const KIND: Kind = Kind::Connector;
+    fn type_name(&self) -> &'static str {
+        F::TYPE
+    }
+    fn stability(&self) -> Stability {
+        F::STABILITY
+    }
+    fn signals(&self) -> Signals {
+        F::INPUTS
+    }
+    fn signals_out(&self) -> Signals {
+        F::OUTPUTS
+    }
+    fn build(&self, settings: &CreateSettings, config: F::Config) -> Result<Instance, Error> {
+        let next = settings.take_next(Kind::Connector)?;
+        Ok(instance(ConnectorInstance(
+            self.0.create(settings, config, next)?,
+        )))
+    }
+}
+
+impl<C: Connector> ErasedInstance for ConnectorInstance<C> {
+    fn start<'a>(&'a self, ctx: &'a Context) -> BoxFuture<'a, Result<(), Error>> {
+        Box::pin(self.0.start(ctx))
+    }
+    fn shutdown<'a>(&'a self, ctx: &'a Context) -> BoxFuture<'a, Result<(), Error>> {
+        Box::pin(self.0.shutdown(ctx))
+    }
+    fn process<'a>(
+        &'a self,
+        ctx: &'a Context,
+        signal: Signal,
+        bytes: &'a [u8],
+    ) -> BoxFuture<'a, Result<ProcessOutcome, Error>> {
+        let c = &self.0;
+        by_signal!(
+            signal,
+            bytes,
+            |batch| c
+                .consume_traces(ctx, batch)
+                .await
+                .map(|()| Outcome::Dropped),
+            c.consume_metrics(ctx, batch)
+                .await
+                .map(|()| Outcome::Dropped),
+            c.consume_logs(ctx, batch).await.map(|()| Outcome::Dropped)
+        )
+    }
+}
+
+struct AsReceiver<F>(F);
+struct ReceiverInstance<R>(R);
+
+impl<F: ReceiverFactory> KindOf for AsReceiver<F> {
+    type Config = F::Config;
+    const KIND: Kind = Kind::Receiver;
+    fn type_name(&self) -> &'static str {
+        F::TYPE
+    }
+    fn stability(&self) -> Stability {
+        F::STABILITY
+    }
+    fn signals(&self) -> Signals {
+        F::SIGNALS
+    }
+    fn build(&self, settings: &CreateSettings, config: F::Config) -> Result<Instance, Error> {
+        let next = settings.take_next(Kind::Receiver)?;
+        Ok(instance(ReceiverInstance(
+            self.0.create(settings, config, next)?,
+        )))
+    }
+}
+
+impl<R: Receiver> ErasedInstance for ReceiverInstance<R> {
+    fn start<'a>(&'a self, ctx: &'a Context) -> BoxFuture<'a, Result<(), Error>> {
+        Box::pin(self.0.start(ctx))
+    }
+    fn shutdown<'a>(&'a self, ctx: &'a Context) -> BoxFuture<'a, Result<(), Error>> {
+        Box::pin(self.0.shutdown(ctx))
+    }
+    fn process<'a>(
+        &'a self,
+        _ctx: &'a Context,
+        signal: Signal,
+        _bytes: &'a [u8],
+    ) -> BoxFuture<'a, Result<ProcessOutcome, Error>> {
+        no_data_path(Kind::Receiver, signal)
+    }
+}
+
+struct AsExtension<F>(F);
 struct ExtensionInstance<E>(E);
+
+impl<F: ExtensionFactory> KindOf for AsExtension<F> {
+    type Config = F::Config;
+    const KIND: Kind = Kind::Extension;
+    fn type_name(&self) -> &'static str {
+        F::TYPE
+    }
+    fn stability(&self) -> Stability {
+        F::STABILITY
+    }
+    fn signals(&self) -> Signals {
+        Signals::NONE
+    }
+    fn build(&self, settings: &CreateSettings, config: F::Config) -> Result<Instance, Error> {
+        Ok(instance(ExtensionInstance(
+            self.0.create(settings, config)?,
+        )))
+    }
+}
 
 impl<E: Extension> ErasedInstance for ExtensionInstance<E> {
     fn start<'a>(&'a self, ctx: &'a Context) -> BoxFuture<'a, Result<(), Error>> {
@@ -273,11 +498,15 @@ impl<E: Extension> ErasedInstance for ExtensionInstance<E> {
         signal: Signal,
         _bytes: &'a [u8],
     ) -> BoxFuture<'a, Result<ProcessOutcome, Error>> {
-        Box::pin(async move {
-            Err(Error::new(
-                ErrorKind::Internal,
-                format!("an extension has no {signal} data path"),
-            ))
-        })
+        no_data_path(Kind::Extension, signal)
     }
+}
+
+fn no_data_path<'a>(kind: Kind, signal: Signal) -> BoxFuture<'a, Result<ProcessOutcome, Error>> {
+    Box::pin(async move {
+        Err(Error::new(
+            ErrorKind::Internal,
+            format!("a {kind} consumes no {signal}"),
+        ))
+    })
 }

@@ -2,8 +2,8 @@
 //! collector.
 //!
 //! A component crate depends on this crate alone. It defines a serde config type (implementing
-//! [`Config`]), a component (implementing [`Processor`] or [`Extension`]) and a factory
-//! (implementing [`ProcessorFactory`] or [`ExtensionFactory`]), and exposes it as a type-erased
+//! [`Config`]), a component ([`Receiver`], [`Processor`], [`Exporter`], [`Connector`] or
+//! [`Extension`]) and its factory ([`ReceiverFactory`] and so on), and exposes it as a type-erased
 //! [`Factory`] from a `pub fn factory() -> otelbridge::Factory`. The crate builds and tests with
 //! `cargo test` alone; the `otelbridge-abi` crate and the Go shim turn it into a collector
 //! component.
@@ -50,25 +50,33 @@
 mod batch;
 mod component;
 pub mod config;
+mod connector;
 mod context;
 pub mod duration;
 mod error;
+mod exporter;
 mod extension;
 mod factory;
 mod lenient;
 pub mod logging;
+mod next;
 mod processor;
+mod receiver;
 pub mod runtime;
 pub mod telemetry;
 
 pub use batch::{Batch, LogsBatch, MetricsBatch, Outcome, TracesBatch};
 pub use component::{ComponentType, InvalidComponentType, Kind, Signal, Signals, Stability};
 pub use config::{Config, ConfigError};
+pub use connector::{Connector, ConnectorFactory};
 pub use context::{Context, Metadata, TraceContext};
 pub use error::{Error, ErrorKind};
+pub use exporter::{Exporter, ExporterFactory};
 pub use extension::{Extension, ExtensionFactory};
 pub use factory::{CreateSettings, Factory, Instance, ProcessOutcome};
+pub use next::{Downstream, Next, SendFuture};
 pub use processor::{Processor, ProcessorFactory};
+pub use receiver::{Receiver, ReceiverFactory};
 
 /// The README's examples, compiled and run as doctests so they cannot rot.
 #[cfg(doctest)]
