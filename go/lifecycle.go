@@ -7,6 +7,7 @@ import (
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componentstatus"
+	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 	noopmetric "go.opentelemetry.io/otel/metric/noop"
@@ -22,9 +23,11 @@ type lifecycle struct {
 	id        component.ID
 	config    *Config
 	telemetry component.TelemetrySettings
-	// kind is the component kind ("processor"); signal is the pipeline signal of a processor
-	// instance ("" for an extension).
-	kind, signal string
+	// kind is the component kind ("processor"); signal is the pipeline signal of the instance
+	// ("" for an extension or a receiver), signalOut the output signal of a connector.
+	kind, signal, signalOut string
+	// next receives a receiver's or connector's data (nil for other kinds).
+	next *bridge.Next
 
 	mu       sync.Mutex
 	instance *bridge.Instance
@@ -77,10 +80,14 @@ func (l *lifecycle) sink(host component.Host) bridge.Sink {
 	if l.signal != "" {
 		attrs = append(attrs, attribute.String("otelcol.signal", l.signal))
 	}
+	if l.signalOut != "" {
+		attrs = append(attrs, attribute.String("otelcol.signal.output", l.signalOut))
+	}
 	return bridge.Sink{
 		Logger:     l.telemetry.Logger,
 		Meter:      meter,
 		Attributes: attrs,
+		Next:       l.next,
 		ReportStatus: func(code bridge.StatusCode, message string) {
 			componentstatus.ReportStatus(host, statusEvent(code, message))
 		},
@@ -99,6 +106,29 @@ func (l *lifecycle) Shutdown(ctx context.Context) error {
 		return nil
 	}
 	return wrapError(l.id, l.instance.Shutdown(ctx))
+}
+
+// push hands one encoded batch to the Rust instance, for exporters and connectors, which keep
+// nothing of what Rust answers but the error.
+func (l *lifecycle) push(ctx context.Context, signal bridge.Signal, data []byte) error {
+	instance, err := l.current()
+	if err != nil {
+		return err
+	}
+	res, err := instance.Consume(ctx, signal, data)
+	res.Free()
+	return wrapError(l.id, err)
+}
+
+// pushFunc makes the consume function of one signal: marshal the batch, push it to Rust.
+func pushFunc[T any](l *lifecycle, signal bridge.Signal, marshal func(T) ([]byte, error)) func(context.Context, T) error {
+	return func(ctx context.Context, batch T) error {
+		data, err := marshal(batch)
+		if err != nil {
+			return consumererror.NewPermanent(wrapError(l.id, err))
+		}
+		return l.push(ctx, signal, data)
+	}
 }
 
 // current is the running instance, or an error before Start and after Shutdown.

@@ -2,6 +2,7 @@ package otelbridge
 
 import (
 	"context"
+	"errors"
 	"os"
 	"strconv"
 	"strings"
@@ -12,6 +13,8 @@ import (
 	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/processor/processortest"
+
+	"github.com/otelbridge/otelbridge/go/bridge"
 )
 
 func TestShutdownWithoutStartIsSafe(t *testing.T) {
@@ -141,18 +144,24 @@ func TestShutdownLeavesNoThreadsBehind(t *testing.T) {
 	}
 }
 
-func TestShutdownPastItsDeadlineSaysSoAndStillReleasesTheInstance(t *testing.T) {
+func TestShutdownPastItsDeadlineCancelsWhatIsInFlightAndSaysSo(t *testing.T) {
 	p, _, _ := startedProbe(t, "late-shutdown", nil)
 	slow := make(chan error, 1)
-	go func() { slow <- p.ConsumeTraces(withAction(context.Background(), "sleep:300ms"), spans(1)) }()
+	go func() { slow <- p.ConsumeTraces(withAction(context.Background(), "sleep:10s"), spans(1)) }()
 	time.Sleep(50 * time.Millisecond) // the slow call is in flight
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
 	defer cancel()
 	err := p.Shutdown(ctx)
-	if err == nil || !strings.Contains(err.Error(), "calls still in flight when the shutdown deadline passed") {
+	if err == nil || !strings.Contains(err.Error(), "the shutdown deadline passed with calls in flight: 1 waiting in Rust were cancelled") {
 		t.Fatalf("Shutdown = %v, want the in-flight deadline error", err)
 	}
-	if err := <-slow; err != nil {
-		t.Fatalf("the in-flight call failed: %v", err)
+	select {
+	case err := <-slow:
+		var rustErr *bridge.Error
+		if !errors.As(err, &rustErr) || rustErr.Code != bridge.CodeCancelled {
+			t.Fatalf("the in-flight call = %v, want it cancelled", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the in-flight call was not cancelled")
 	}
 }

@@ -17,7 +17,7 @@
 /*
  The ABI's minor version: additions that a host of the same major may ignore.
  */
-#define OTELBRIDGE_ABI_MINOR 1
+#define OTELBRIDGE_ABI_MINOR 2
 
 /*
  Success.
@@ -277,6 +277,22 @@ typedef void (*OtbRecordFn)(uint64_t id,
                             size_t attributes_len);
 
 /*
+ Hands one batch that a receiver or connector produced to the host's next consumer of `signal`
+ for the instance whose sink is `sink`. The host takes ownership of `data` (OTLP protobuf bytes,
+ freed with `otelbridge_v1_buf_free`); `ctx` (context records) is valid only during the
+ callback. `deadline_unix_nano` is 0 when there is none. The callback must not block: the host
+ consumes the batch elsewhere and then calls `otelbridge_v1_consume_complete(completion, ...)`
+ exactly once (since 1.2).
+ */
+typedef void (*OtbConsumeFn)(uint64_t sink,
+                             uint32_t signal,
+                             int64_t deadline_unix_nano,
+                             const uint8_t *ctx,
+                             size_t ctx_len,
+                             OtbBuf data,
+                             uint64_t completion);
+
+/*
  Functions the host gives the library at the handshake.
  */
 typedef struct {
@@ -304,6 +320,10 @@ typedef struct {
    Metric measurements (since 1.1).
    */
   OtbRecordFn record;
+  /*
+   Data from receivers and connectors to the host's pipelines (since 1.2).
+   */
+  OtbConsumeFn consume;
 } OtbHostCallbacks;
 
 /*
@@ -363,6 +383,36 @@ typedef struct {
    */
   uint32_t stability;
 } OtbComponentInfo;
+
+/*
+ How the host's consumer answered a batch: `OtbStatus` with a borrowed message.
+ */
+typedef struct {
+  /*
+   `OTB_STATUS_OK`, or the error kind.
+   */
+  uint32_t code;
+  /*
+   Whether retrying cannot help.
+   */
+  bool permanent;
+  /*
+   Explicit gRPC status code, 0 when unset.
+   */
+  int32_t grpc_code;
+  /*
+   Explicit HTTP status code, 0 when unset.
+   */
+  int32_t http_code;
+  /*
+   How long to wait before retrying, in nanoseconds, 0 when unset.
+   */
+  int64_t retry_after_ns;
+  /*
+   The error message, read during the call only.
+   */
+  OtbStr message;
+} OtbHostStatus;
 
 #ifdef __cplusplus
 extern "C" {
@@ -433,6 +483,35 @@ uint32_t otelbridge_v1_instance_create(uint32_t index,
                                        uint32_t log_level,
                                        OtbInstance **out,
                                        OtbStatus *status);
+
+/*
+ Creates an instance of a receiver or connector, whose data goes to the host through
+ `OtbHostCallbacks.consume` with `log_sink` as its key. `next_signals` is the bit mask of the
+ signals the host has a next consumer for (since 1.2). Otherwise as
+ `otelbridge_v1_instance_create`.
+
+ # Safety
+ As for `otelbridge_v1_instance_create`.
+ */
+uint32_t otelbridge_v1_instance_create_with_next(uint32_t index,
+                                                 const uint8_t *id,
+                                                 size_t id_len,
+                                                 const uint8_t *json,
+                                                 size_t json_len,
+                                                 uint64_t log_sink,
+                                                 uint32_t log_level,
+                                                 uint32_t next_signals,
+                                                 OtbInstance **out,
+                                                 OtbStatus *status);
+
+/*
+ Answers a batch the library handed to the host's `consume` callback. `status` NULL means OK.
+
+ # Safety
+ `completion` must come from one `consume` callback and be completed only once; `status` must be
+ NULL or valid, its message readable for the call.
+ */
+void otelbridge_v1_consume_complete(uint64_t completion, const OtbHostStatus *status);
 
 /*
  Starts an instance. See ffi/README.md for `deadline_unix_nano`, the context records and the

@@ -104,7 +104,9 @@ func (i *Instance) awaitPending(ctx context.Context, pending *C.OtbPending, data
 	if len(data) > 0 {
 		pinner.Pin(unsafe.SliceData(data))
 	}
+	i.pending.Add(1)
 	finish := func(err error) {
+		i.pending.Add(-1)
 		C.otelbridge_v1_pending_free(pending)
 		pinner.Unpin()
 		timer.end(err)
@@ -121,6 +123,13 @@ func (i *Instance) awaitPending(ctx context.Context, pending *C.OtbPending, data
 	}
 	select {
 	case result := <-w.done:
+		res, err := takeResult(&result)
+		finish(err)
+		return res, err
+	case <-i.abandon:
+		// Shutdown's deadline passed: the call fails as cancelled, and Rust answers at once.
+		C.otelbridge_v1_pending_cancel(pending)
+		result := <-w.done
 		res, err := takeResult(&result)
 		finish(err)
 		return res, err

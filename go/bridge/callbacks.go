@@ -6,6 +6,7 @@ package bridge
 import "C"
 
 import (
+	"fmt"
 	"runtime/cgo"
 	"unsafe"
 )
@@ -66,6 +67,25 @@ func otelbridgeRecord(id C.uint64_t, value C.double, attributes *C.uint8_t, attr
 		flat = unsafe.Slice((*byte)(unsafe.Pointer(attributes)), int(attributesLen))
 	}
 	recordMeasurement(uint64(id), float64(value), flat)
+}
+
+// otelbridgeConsume takes a batch a Rust receiver or connector produced. It must not block the
+// Rust runtime thread it runs on: the batch is consumed on a goroutine, which answers Rust through
+// otelbridge_v1_consume_complete.
+//
+//export otelbridgeConsume
+func otelbridgeConsume(sink C.uint64_t, signal C.uint32_t, deadline C.int64_t, ctx *C.uint8_t, ctxLen C.size_t, data C.OtbBuf, completion C.uint64_t) {
+	defer func() {
+		if r := recover(); r != nil {
+			freeBuf(data)
+			completeConsume(uint64(completion), fmt.Errorf("otelbridge: consuming a batch from Rust panicked: %v", r))
+		}
+	}()
+	var records []byte
+	if ctx != nil {
+		records = C.GoBytes(unsafe.Pointer(ctx), C.int(ctxLen))
+	}
+	go deliver(uint64(sink), Signal(signal), int64(deadline), records, data, uint64(completion))
 }
 
 func goString(p *C.uint8_t, n C.size_t) string {

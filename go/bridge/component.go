@@ -40,8 +40,29 @@ const (
 	SignalLogs    Signal = 3
 )
 
+func (s Signal) String() string {
+	switch s {
+	case SignalTraces:
+		return "traces"
+	case SignalMetrics:
+		return "metrics"
+	case SignalLogs:
+		return "logs"
+	}
+	return fmt.Sprintf("signal(%d)", uint32(s))
+}
+
 // Signals is a set of signals (bit 0 traces, bit 1 metrics, bit 2 logs).
 type Signals uint32
+
+// Of returns the set of the given signals.
+func Of(signals ...Signal) Signals {
+	var s Signals
+	for _, signal := range signals {
+		s |= 1 << (signal - 1)
+	}
+	return s
+}
 
 // Has reports whether s contains signal.
 func (s Signals) Has(signal Signal) bool {
@@ -58,8 +79,10 @@ type Component struct {
 	Type string
 	// Kind is what the component is.
 	Kind Kind
-	// Signals are the signals it consumes.
+	// Signals are the signals it consumes (for a receiver: the signals it can produce).
 	Signals Signals
+	// SignalsOut are the signals a connector produces.
+	SignalsOut Signals
 	// Stability is its stability level.
 	Stability Stability
 }

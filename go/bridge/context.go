@@ -3,6 +3,8 @@ package bridge
 import (
 	"context"
 	"encoding/binary"
+	"errors"
+	"fmt"
 	"sort"
 
 	"go.opentelemetry.io/collector/client"
@@ -70,6 +72,65 @@ func appendMetadata(buf []byte, md client.Metadata) []byte {
 		}
 	}
 	return buf
+}
+
+// decodeContext reads the records a Rust component attached to a batch, the layout encodeContext
+// writes: client.Info (metadata and address) and the span context. Unknown tags are skipped.
+func decodeContext(records []byte) (client.Info, trace.SpanContext, error) {
+	var info client.Info
+	var spanContext trace.SpanContext
+	md := map[string][]string{}
+	errMalformed := errors.New("otelbridge: malformed context records from Rust")
+	for len(records) > 0 {
+		if len(records) < 5 {
+			return info, spanContext, errMalformed
+		}
+		tag, n := records[0], int(binary.LittleEndian.Uint32(records[1:5]))
+		if n > len(records)-5 {
+			return info, spanContext, errMalformed
+		}
+		record := records[5 : 5+n]
+		records = records[5+n:]
+		switch tag {
+		case contextMetadata:
+			key, rest, ok := cutString(record)
+			if !ok || len(rest) < 4 {
+				return info, spanContext, errMalformed
+			}
+			count := int(binary.LittleEndian.Uint32(rest))
+			rest = rest[4:]
+			values := make([]string, 0, min(count, len(rest)/4))
+			for range count {
+				var value string
+				if value, rest, ok = cutString(rest); !ok {
+					return info, spanContext, errMalformed
+				}
+				values = append(values, value)
+			}
+			md[key] = values
+		case contextPeerAddr:
+			info.Addr = parseAddr(string(record))
+		case contextTrace:
+			if len(record) < 25 {
+				return info, spanContext, errMalformed
+			}
+			state, err := trace.ParseTraceState(string(record[25:]))
+			if err != nil {
+				return info, spanContext, fmt.Errorf("otelbridge: trace state from Rust: %w", err)
+			}
+			spanContext = trace.NewSpanContext(trace.SpanContextConfig{
+				TraceID:    trace.TraceID(record[:16]),
+				SpanID:     trace.SpanID(record[16:24]),
+				TraceFlags: trace.TraceFlags(record[24]),
+				TraceState: state,
+				Remote:     true,
+			})
+		}
+	}
+	if len(md) > 0 {
+		info.Metadata = client.NewMetadata(md)
+	}
+	return info, spanContext, nil
 }
 
 // cutString reads a length-prefixed string (`[len: u32 LE][bytes]`) off the front of b; ok is

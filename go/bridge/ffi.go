@@ -25,6 +25,7 @@ extern void otelbridgeLog(uint64_t sink, uint32_t level, uint8_t *message, size_
 extern void otelbridgeReportStatus(uint64_t sink, uint32_t status, uint8_t *message, size_t message_len);
 extern uint64_t otelbridgeCreateInstrument(uint64_t sink, uint32_t kind, uint8_t *name, size_t name_len, uint8_t *description, size_t description_len, uint8_t *unit, size_t unit_len);
 extern void otelbridgeRecord(uint64_t id, double value, uint8_t *attributes, size_t attributes_len);
+extern void otelbridgeConsume(uint64_t sink, uint32_t signal, int64_t deadline, uint8_t *ctx, size_t ctx_len, OtbBuf data, uint64_t completion);
 
 static OtbHostCallbacks otelbridge_host_callbacks(uint32_t default_level) {
 	OtbHostCallbacks callbacks = {
@@ -34,6 +35,7 @@ static OtbHostCallbacks otelbridge_host_callbacks(uint32_t default_level) {
 		.report_status = (OtbReportStatusFn)otelbridgeReportStatus,
 		.create_instrument = (OtbCreateInstrumentFn)otelbridgeCreateInstrument,
 		.record = (OtbRecordFn)otelbridgeRecord,
+		.consume = (OtbConsumeFn)otelbridgeConsume,
 	};
 	return callbacks;
 }

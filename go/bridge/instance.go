@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 )
 
 // Instance is a created Rust component instance. Its calls may run concurrently; Shutdown waits
@@ -21,24 +22,42 @@ type Instance struct {
 	mu       sync.Mutex
 	closing  bool
 	inFlight sync.WaitGroup
+	// pending counts the calls waiting in the Rust runtime; abandon, closed when Shutdown's
+	// deadline passes, cancels them.
+	pending atomic.Int64
+	abandon chan struct{}
 }
 
 // NewInstance creates an instance of c with collector id id and a JSON config. Its logs, status
-// and metrics go to sink. Nothing runs until Start.
+// and metrics go to sink, and so does its data when it is a receiver or connector (sink.Next).
+// Nothing runs until Start.
 func (c *Component) NewInstance(id string, configJSON []byte, sink Sink) (*Instance, error) {
 	sinkID, level := registerSink(&sink)
 	idBytes := []byte(id)
 	var handle *C.OtbInstance
 	var status C.OtbStatus
-	code := C.otelbridge_v1_instance_create(C.uint32_t(c.index),
-		bytesPtr(idBytes), C.size_t(len(idBytes)),
-		bytesPtr(configJSON), C.size_t(len(configJSON)),
-		C.uint64_t(sinkID), C.uint32_t(level), &handle, &status)
+	var code C.uint32_t
+	if sink.Next != nil {
+		code = C.otelbridge_v1_instance_create_with_next(C.uint32_t(c.index),
+			bytesPtr(idBytes), C.size_t(len(idBytes)),
+			bytesPtr(configJSON), C.size_t(len(configJSON)),
+			C.uint64_t(sinkID), C.uint32_t(level), C.uint32_t(sink.Next.Signals), &handle, &status)
+	} else {
+		code = C.otelbridge_v1_instance_create(C.uint32_t(c.index),
+			bytesPtr(idBytes), C.size_t(len(idBytes)),
+			bytesPtr(configJSON), C.size_t(len(configJSON)),
+			C.uint64_t(sinkID), C.uint32_t(level), &handle, &status)
+	}
 	if code != C.OTB_STATUS_OK {
 		releaseSink(sinkID)
 		return nil, statusError(&status)
 	}
-	return &Instance{handle: handle, sink: sinkID, metrics: newCallMetrics(sink.Meter, sink.Attributes)}, nil
+	return &Instance{
+		handle:  handle,
+		sink:    sinkID,
+		metrics: newCallMetrics(sink.Meter, sink.Attributes),
+		abandon: make(chan struct{}),
+	}, nil
 }
 
 // Start starts the instance.
@@ -74,13 +93,15 @@ func (i *Instance) Shutdown(ctx context.Context) error {
 	case <-drained:
 		return i.shutdownRust(ctx)
 	case <-ctx.Done():
-		// The caller cannot wait longer; the instance is still shut down and released once
-		// the calls in flight end, so nothing leaks.
+		// The caller cannot wait longer: calls waiting in Rust are cancelled (they fail), and
+		// the instance is shut down and released once every call has ended, so nothing leaks.
+		cancelled := i.pending.Load()
+		close(i.abandon)
 		go func() {
 			<-drained
 			_ = i.shutdownRust(context.Background())
 		}()
-		return fmt.Errorf("calls still in flight when the shutdown deadline passed; the component shuts down when they end: %w", context.Cause(ctx))
+		return fmt.Errorf("the shutdown deadline passed with calls in flight: %d waiting in Rust were cancelled: %w", cancelled, context.Cause(ctx))
 	}
 }
 

@@ -43,11 +43,12 @@ func open() (*Library, error) {
 	lib := &Library{ABIMajor: uint32(info.abi_major), ABIMinor: uint32(info.abi_minor)}
 	for i, entry := range unsafe.Slice(entries, int(count)) {
 		lib.Components = append(lib.Components, &Component{
-			index:     uint32(i),
-			Type:      C.GoStringN((*C.char)(unsafe.Pointer(entry.type_name.ptr)), C.int(entry.type_name.len)),
-			Kind:      Kind(entry.kind),
-			Signals:   Signals(entry.signals),
-			Stability: Stability(entry.stability),
+			index:      uint32(i),
+			Type:       C.GoStringN((*C.char)(unsafe.Pointer(entry.type_name.ptr)), C.int(entry.type_name.len)),
+			Kind:       Kind(entry.kind),
+			Signals:    Signals(entry.signals),
+			SignalsOut: Signals(entry.signals_out),
+			Stability:  Stability(entry.stability),
 		})
 	}
 	return lib, nil

@@ -9,8 +9,9 @@ import (
 	"go.uber.org/zap"
 )
 
-// Sink is where one instance's telemetry goes. Rust knows it by a number: the log events, status
-// reports and metric instruments of the instance's calls carry it.
+// Sink is where one instance's telemetry, and a receiver's or connector's data, go. Rust knows it
+// by a number: the log events, status reports, metric instruments and batches of the instance
+// carry it.
 type Sink struct {
 	// Logger receives the instance's tracing events.
 	Logger *zap.Logger
@@ -18,6 +19,8 @@ type Sink struct {
 	Meter metric.Meter
 	// ReportStatus receives the instance's status reports (nil: dropped).
 	ReportStatus func(code StatusCode, message string)
+	// Next receives the batches a receiver or connector produces (nil for other kinds).
+	Next *Next
 	// Attributes are added to every measurement of the instance, so instances of one component
 	// (a processor in a traces and a logs pipeline, say) never report the same series.
 	Attributes []attribute.KeyValue

@@ -8,12 +8,12 @@ use std::ffi::c_void;
 
 use otelbridge::Error;
 
-use crate::{buffer, call, instance, library, panic};
+use crate::{buffer, call, downstream, instance, library, panic};
 
 /// The ABI's major version: a host refuses a library whose major differs from its own.
 pub const OTELBRIDGE_ABI_MAJOR: u32 = 1;
 /// The ABI's minor version: additions that a host of the same major may ignore.
-pub const OTELBRIDGE_ABI_MINOR: u32 = 1;
+pub const OTELBRIDGE_ABI_MINOR: u32 = 2;
 
 /// Success.
 pub const OTB_STATUS_OK: u32 = 0;
@@ -186,6 +186,42 @@ pub type OtbCreateInstrumentFn = Option<
 pub type OtbRecordFn =
     Option<unsafe extern "C" fn(id: u64, value: f64, attributes: *const u8, attributes_len: usize)>;
 
+/// Hands one batch that a receiver or connector produced to the host's next consumer of `signal`
+/// for the instance whose sink is `sink`. The host takes ownership of `data` (OTLP protobuf bytes,
+/// freed with `otelbridge_v1_buf_free`); `ctx` (context records) is valid only during the
+/// callback. `deadline_unix_nano` is 0 when there is none. The callback must not block: the host
+/// consumes the batch elsewhere and then calls `otelbridge_v1_consume_complete(completion, ...)`
+/// exactly once (since 1.2).
+pub type OtbConsumeFn = Option<
+    unsafe extern "C" fn(
+        sink: u64,
+        signal: u32,
+        deadline_unix_nano: i64,
+        ctx: *const u8,
+        ctx_len: usize,
+        data: OtbBuf,
+        completion: u64,
+    ),
+>;
+
+/// How the host's consumer answered a batch: `OtbStatus` with a borrowed message.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct OtbHostStatus {
+    /// `OTB_STATUS_OK`, or the error kind.
+    pub code: u32,
+    /// Whether retrying cannot help.
+    pub permanent: bool,
+    /// Explicit gRPC status code, 0 when unset.
+    pub grpc_code: i32,
+    /// Explicit HTTP status code, 0 when unset.
+    pub http_code: i32,
+    /// How long to wait before retrying, in nanoseconds, 0 when unset.
+    pub retry_after_ns: i64,
+    /// The error message, read during the call only.
+    pub message: OtbStr,
+}
+
 /// Functions the host gives the library at the handshake.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
@@ -202,6 +238,8 @@ pub struct OtbHostCallbacks {
     pub create_instrument: OtbCreateInstrumentFn,
     /// Metric measurements (since 1.1).
     pub record: OtbRecordFn,
+    /// Data from receivers and connectors to the host's pipelines (since 1.2).
+    pub consume: OtbConsumeFn,
 }
 
 /// Whether a call finished inside the function or goes on in the runtime.
@@ -337,12 +375,58 @@ pub unsafe extern "C" fn otelbridge_v1_instance_create(
     panic::guard_status(status, || {
         // SAFETY: the caller passes valid buffers.
         let (id, json) = unsafe { (buffer::borrow(id, id_len), buffer::borrow(json, json_len)) };
-        let state = instance::create(index, id, json, log_sink, log_level)?;
+        let state = instance::create(index, id, json, log_sink, log_level, None)?;
         let handle = Box::into_raw(Box::new(OtbInstance { state }));
         // SAFETY: the caller passes a valid pointer.
         *unsafe { out.as_mut() }.ok_or_else(|| panic::null("out"))? = handle;
         Ok(())
     })
+}
+
+/// Creates an instance of a receiver or connector, whose data goes to the host through
+/// `OtbHostCallbacks.consume` with `log_sink` as its key. `next_signals` is the bit mask of the
+/// signals the host has a next consumer for (since 1.2). Otherwise as
+/// `otelbridge_v1_instance_create`.
+///
+/// # Safety
+/// As for `otelbridge_v1_instance_create`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn otelbridge_v1_instance_create_with_next(
+    index: u32,
+    id: *const u8,
+    id_len: usize,
+    json: *const u8,
+    json_len: usize,
+    log_sink: u64,
+    log_level: u32,
+    next_signals: u32,
+    out: *mut *mut OtbInstance,
+    status: *mut OtbStatus,
+) -> u32 {
+    panic::guard_status(status, || {
+        // SAFETY: the caller passes valid buffers.
+        let (id, json) = unsafe { (buffer::borrow(id, id_len), buffer::borrow(json, json_len)) };
+        let next = Some(downstream::next(log_sink, next_signals));
+        let state = instance::create(index, id, json, log_sink, log_level, next)?;
+        let handle = Box::into_raw(Box::new(OtbInstance { state }));
+        // SAFETY: the caller passes a valid pointer.
+        *unsafe { out.as_mut() }.ok_or_else(|| panic::null("out"))? = handle;
+        Ok(())
+    })
+}
+
+/// Answers a batch the library handed to the host's `consume` callback. `status` NULL means OK.
+///
+/// # Safety
+/// `completion` must come from one `consume` callback and be completed only once; `status` must be
+/// NULL or valid, its message readable for the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn otelbridge_v1_consume_complete(
+    completion: u64,
+    status: *const OtbHostStatus,
+) {
+    // SAFETY: the caller keeps the contract above.
+    panic::guard_unit(|| unsafe { downstream::complete(completion, status) })
 }
 
 /// Starts an instance. See ffi/README.md for `deadline_unix_nano`, the context records and the

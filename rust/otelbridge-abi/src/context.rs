@@ -1,8 +1,10 @@
-//! Decoding the context records the host sends with each call (layout in ffi/README.md).
+//! The context records that travel with each call (layout in ffi/README.md): decoded from the
+//! host's calls into Rust, encoded for the batches Rust hands to the host.
 
-use otelbridge::{Error, ErrorKind, Metadata, TraceContext};
+use otelbridge::{Context, Error, ErrorKind, Metadata, TraceContext};
 
 use crate::abi::{OTB_CONTEXT_METADATA, OTB_CONTEXT_PEER_ADDR, OTB_CONTEXT_TRACE};
+use crate::buffer::push_string;
 
 /// What the context records carry.
 #[derive(Debug, Default)]
@@ -53,6 +55,38 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Records, Error> {
         records.metadata = Metadata::new(metadata);
     }
     Ok(records)
+}
+
+/// Encodes what the host's consumer should see of `ctx`: its metadata, peer address and trace
+/// context, in the layout [`decode`] reads.
+pub(crate) fn encode(ctx: &Context) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (key, values) in ctx.metadata().iter() {
+        let mut record = Vec::new();
+        push_string(&mut record, key.as_bytes());
+        record.extend_from_slice(&(values.len() as u32).to_le_bytes());
+        for value in values {
+            push_string(&mut record, value.as_bytes());
+        }
+        push_record(&mut out, OTB_CONTEXT_METADATA, &record);
+    }
+    if let Some(peer) = ctx.peer_addr() {
+        push_record(&mut out, OTB_CONTEXT_PEER_ADDR, peer.as_bytes());
+    }
+    if let Some(trace) = ctx.trace_context() {
+        let mut record = Vec::with_capacity(25 + trace.trace_state().len());
+        record.extend_from_slice(&trace.trace_id());
+        record.extend_from_slice(&trace.span_id());
+        record.push(trace.flags());
+        record.extend_from_slice(trace.trace_state().as_bytes());
+        push_record(&mut out, OTB_CONTEXT_TRACE, &record);
+    }
+    out
+}
+
+fn push_record(out: &mut Vec<u8>, tag: u8, record: &[u8]) {
+    out.push(tag);
+    push_string(out, record);
 }
 
 struct Reader<'a> {
@@ -137,6 +171,22 @@ mod tests {
         assert!(trace.is_sampled());
         assert_eq!(trace.trace_state(), "vendor=x");
         assert_eq!(trace.trace_id_hex(), "01".repeat(16));
+    }
+
+    #[test]
+    fn encoding_round_trips() {
+        let ctx = Context::background()
+            .with_metadata(Metadata::new(vec![
+                ("x-tenant".into(), vec!["a".into(), "b".into()]),
+                ("x-empty".into(), vec![]),
+            ]))
+            .with_peer_addr("10.0.0.1:4318")
+            .with_trace_context(TraceContext::new([3; 16], [4; 8], 1, "k=v".into()));
+        let records = decode(&encode(&ctx)).expect("round trip");
+        assert_eq!(&records.metadata, ctx.metadata());
+        assert_eq!(records.peer_addr.as_deref(), Some("10.0.0.1:4318"));
+        assert_eq!(records.trace.as_ref(), ctx.trace_context());
+        assert!(encode(&Context::background()).is_empty());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use std::sync::{Arc, OnceLock};
 
 use otelbridge::logging::{self, LogScope};
-use otelbridge::{CreateSettings, Error, ErrorKind, Instance};
+use otelbridge::{CreateSettings, Error, ErrorKind, Instance, Next};
 
 use crate::{library, log};
 
@@ -42,6 +42,7 @@ pub(crate) fn create(
     config_json: &[u8],
     log_sink: u64,
     log_level: u32,
+    next: Option<Next>,
 ) -> Result<Arc<InstanceState>, Error> {
     let factory = library::factory(index)?;
     let id = std::str::from_utf8(id)
@@ -53,7 +54,11 @@ pub(crate) fn create(
     };
     log::enable(log_level);
     let instance = logging::sync_in_scope(scope.clone(), || {
-        factory.create(&CreateSettings::new(id), config_json)
+        let mut settings = CreateSettings::new(id);
+        if let Some(next) = next {
+            settings = settings.with_next(next);
+        }
+        factory.create(&settings, config_json)
     })?;
     Ok(Arc::new(InstanceState {
         instance,

@@ -14,6 +14,7 @@ pub mod abi;
 mod buffer;
 mod call;
 mod context;
+mod downstream;
 mod instance;
 mod library;
 mod log;

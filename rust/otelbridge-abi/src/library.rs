@@ -54,7 +54,7 @@ impl Registry {
                 },
                 kind: f.kind() as u32,
                 signals: f.signals().bits(),
-                signals_out: 0,
+                signals_out: f.signals_out().bits(),
                 stability: f.stability() as u32,
             })
             .collect();

@@ -4,11 +4,27 @@
 //! - `probe` (processor, all signals): does what the call's `probe-action` metadata (or its
 //!   config's `action`) says: pass, rewrite, drop, fail with each error kind, panic, sleep, log.
 //! - `probeext` (extension): starts and stops, or fails or panics doing so, as configured.
+//! - `probercv` (receiver, all signals): sends a few batches with metadata at start.
+//!
+//! It also registers the example receiver, exporter and connector (`otlphttp_rs` twice and
+//! `spanstats`), so the Go tests drive them through the real collector helpers.
+//!
+//! It also registers the example receiver, exporter and connector (`otlphttp_rs` twice and
+//! `spanstats`), so the Go tests drive them through the real collector helpers.
 
 mod probe;
 mod probeext;
+mod probercv;
 
 pub use probe::{Action, ProbeConfig};
 pub use probeext::ProbeExtConfig;
+pub use probercv::ProbeRcvConfig;
 
-otelbridge_abi::export_components![probe::factory(), probeext::factory()];
+otelbridge_abi::export_components![
+    probe::factory(),
+    probeext::factory(),
+    probercv::factory(),
+    otlphttp_receiver::factory(),
+    otlphttp_exporter::factory(),
+    spanstats::factory()
+];

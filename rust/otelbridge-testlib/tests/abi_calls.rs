@@ -368,3 +368,63 @@ fn status_and_metrics_reach_the_instance_sink() {
         "{attributes}"
     );
 }
+
+#[test]
+fn a_receiver_hands_batches_to_the_host_with_its_context() {
+    const RECEIVER: u32 = 1;
+    const LOGS_AND_TRACES: u32 = 0b101;
+    let sink = 5150;
+    let instance = host::create_with_next(
+        "probercv",
+        RECEIVER,
+        r#"{"batches": 2, "metadata": {"x-tenant": ["a", "b"]}}"#,
+        sink,
+        LOGS_AND_TRACES,
+    )
+    .expect("created");
+    let started = host::start(&instance).wait();
+    assert_eq!(started.code, OTB_STATUS_OK, "{started:?}");
+    let stopped = host::shutdown(&instance).wait();
+
+    assert_eq!(stopped.code, OTB_STATUS_OK, "{stopped:?}");
+
+    let consumed: Vec<_> = host::CONSUMED
+        .lock()
+        .expect("consumed")
+        .iter()
+        .filter(|c| c.sink == sink)
+        .cloned()
+        .collect();
+    let signals: Vec<u32> = consumed.iter().map(|c| c.signal).collect();
+    assert_eq!(
+        signals,
+        [1, 3, 1, 3],
+        "traces and logs, twice, in order; no metrics"
+    );
+    let expected_ctx = {
+        let mut ctx = host::context(&[("x-tenant", &["a", "b"])]);
+        ctx.push(OTB_CONTEXT_PEER_ADDR);
+        let peer = b"192.0.2.7:4711";
+        ctx.extend_from_slice(&(peer.len() as u32).to_le_bytes());
+        ctx.extend_from_slice(peer);
+        ctx
+    };
+    for batch in &consumed {
+        assert_eq!(batch.ctx, expected_ctx);
+        assert_eq!(batch.deadline, 0);
+    }
+    let first = ExportTraceServiceRequest::decode(consumed[0].data.as_slice()).expect("OTLP");
+    assert_eq!(
+        first.resource_spans[0].scope_spans[0].spans[0].name,
+        "probercv"
+    );
+}
+
+#[test]
+fn a_receiver_needs_its_next_consumers() {
+    const RECEIVER: u32 = 1;
+    let err = host::create("probercv", RECEIVER, "probercv", "{}", 1).err();
+    let (code, message) = err.expect("a receiver without next consumers is refused");
+    assert_eq!(code, OTB_STATUS_INTERNAL);
+    assert!(message.contains("needs its next consumers"), "{message}");
+}

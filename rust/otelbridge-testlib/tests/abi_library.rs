@@ -11,6 +11,7 @@ use otelbridge_abi::abi::*;
 
 const PROCESSOR: u32 = 2;
 const EXTENSION: u32 = 4;
+const CONNECTOR: u32 = 5;
 
 #[test]
 fn a_host_of_another_major_is_refused() {
@@ -21,6 +22,7 @@ fn a_host_of_another_major_is_refused() {
         report_status: None,
         create_instrument: None,
         record: None,
+        consume: None,
     };
     let mut info = OtbLibraryInfo {
         abi_major: 0,
@@ -57,7 +59,7 @@ fn the_registry_lists_every_component() {
     let info = host::handshake();
     assert_eq!(
         (info.abi_major, info.component_count),
-        (OTELBRIDGE_ABI_MAJOR, 2)
+        (OTELBRIDGE_ABI_MAJOR, 6)
     );
     let mut entries: *const OtbComponentInfo = ptr::null();
     let mut len = 0;
@@ -73,6 +75,8 @@ fn the_registry_lists_every_component() {
     );
     let ext = entries[host::index_of("probeext", EXTENSION) as usize];
     assert_eq!(ext.signals, 0);
+    let connector = entries[host::index_of("spanstats", CONNECTOR) as usize];
+    assert_eq!((connector.signals, connector.signals_out), (0b001, 0b010));
 }
 
 #[test]

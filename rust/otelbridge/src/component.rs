@@ -99,6 +99,11 @@ impl Signals {
     pub const fn bits(self) -> u32 {
         self.0
     }
+
+    /// The set of a bit mask; unknown bits are ignored.
+    pub const fn from_bits(bits: u32) -> Signals {
+        Signals(bits & Signals::ALL.0)
+    }
 }
 
 /// The stability level of a component, as the collector's `component.StabilityLevel` spells it.

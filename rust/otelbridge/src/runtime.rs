@@ -55,7 +55,8 @@ fn build() -> Runtime {
         .ok()
         .and_then(|v| v.parse().ok());
     let mut builder = Builder::new_multi_thread();
-    builder.enable_time().thread_name("otelbridge-rt");
+    // I/O too: receivers and exporters own sockets on this runtime.
+    builder.enable_all().thread_name("otelbridge-rt");
     match (configured, from_env) {
         (n, _) if n > 0 => builder.worker_threads(n),
         (_, Some(n)) if n > 0 => builder.worker_threads(n),

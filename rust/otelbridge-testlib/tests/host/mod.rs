@@ -151,6 +151,49 @@ unsafe extern "C" fn log(
     });
 }
 
+/// One batch a receiver or connector handed to the host.
+#[derive(Debug, Clone)]
+pub struct Consumed {
+    pub sink: u64,
+    pub signal: u32,
+    pub deadline: i64,
+    pub ctx: Vec<u8>,
+    pub data: Vec<u8>,
+}
+
+/// Batches handed to the host, answered at once with OK.
+pub static CONSUMED: Mutex<Vec<Consumed>> = Mutex::new(Vec::new());
+
+unsafe extern "C" fn consume_batch(
+    sink: u64,
+    signal: u32,
+    deadline: i64,
+    ctx: *const u8,
+    ctx_len: usize,
+    data: OtbBuf,
+    completion: u64,
+) {
+    let ctx = if ctx.is_null() {
+        Vec::new()
+    } else {
+        unsafe { std::slice::from_raw_parts(ctx, ctx_len) }.to_vec()
+    };
+    let bytes = if data.ptr.is_null() {
+        Vec::new()
+    } else {
+        unsafe { std::slice::from_raw_parts(data.ptr, data.len) }.to_vec()
+    };
+    unsafe { otelbridge_v1_buf_free(data) };
+    CONSUMED.lock().expect("consumed").push(Consumed {
+        sink,
+        signal,
+        deadline,
+        ctx,
+        data: bytes,
+    });
+    unsafe { otelbridge_v1_consume_complete(completion, ptr::null()) };
+}
+
 /// Performs the handshake once per test binary.
 pub fn handshake() -> OtbLibraryInfo {
     static ONCE: Once = Once::new();
@@ -161,6 +204,7 @@ pub fn handshake() -> OtbLibraryInfo {
         report_status: Some(report_status),
         create_instrument: Some(create_instrument),
         record: Some(record),
+        consume: Some(consume_batch),
     };
     let mut info = OtbLibraryInfo {
         abi_major: 0,
@@ -229,6 +273,38 @@ pub fn create(
             json.len(),
             sink,
             OTB_LOG_INFO,
+            &mut out,
+            &mut status,
+        )
+    };
+    if code == OTB_STATUS_OK {
+        Ok(Instance(out))
+    } else {
+        Err(take_status(&status))
+    }
+}
+
+/// Creates a receiver or connector instance whose batches go to `CONSUMED`.
+pub fn create_with_next(
+    name: &str,
+    kind: u32,
+    json: &str,
+    sink: u64,
+    next_signals: u32,
+) -> Result<Instance, (u32, String)> {
+    handshake();
+    let mut out = ptr::null_mut();
+    let mut status = blank_status();
+    let code = unsafe {
+        otelbridge_v1_instance_create_with_next(
+            index_of(name, kind),
+            name.as_ptr(),
+            name.len(),
+            json.as_ptr(),
+            json.len(),
+            sink,
+            OTB_LOG_INFO,
+            next_signals,
             &mut out,
             &mut status,
         )
