@@ -91,9 +91,9 @@ service:
 
 // collector is a running otelcol-example process.
 type collector struct {
-	t        *testing.T
+	t        testing.TB
 	cmd      *exec.Cmd
-	endpoint string // its OTLP/gRPC receiver
+	endpoint string // its receiver
 	metrics  string // its own metrics, in Prometheus format, at http://<metrics>/metrics
 	output   *syncBuffer
 	exited   chan struct{} // closed once the process is reaped
@@ -105,15 +105,22 @@ type collector struct {
 func startCollector(t *testing.T, sinkEndpoint string, batchTimeout time.Duration) *collector {
 	t.Helper()
 	endpoint, metrics := freeEndpoint(t), freeEndpoint(t)
+	c := runCollector(t, testConfig(endpoint, sinkEndpoint, metrics, batchTimeout), endpoint)
+	c.metrics = metrics
+	return c
+}
+
+// runCollector starts the collector on config and waits until endpoint accepts connections.
+func runCollector(t testing.TB, configYAML, endpoint string) *collector {
+	t.Helper()
 	config := filepath.Join(t.TempDir(), "config.yaml")
-	if err := os.WriteFile(config, []byte(testConfig(endpoint, sinkEndpoint, metrics, batchTimeout)), 0o600); err != nil {
+	if err := os.WriteFile(config, []byte(configYAML), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	c := &collector{
 		t:        t,
 		cmd:      exec.Command(collectorBinary, "--config", config),
 		endpoint: endpoint,
-		metrics:  metrics,
 		output:   &syncBuffer{},
 		exited:   make(chan struct{}),
 	}
@@ -198,7 +205,7 @@ func (c *collector) logLines(substrings ...string) []string {
 }
 
 // freeEndpoint returns 127.0.0.1:<a port that was free a moment ago>.
-func freeEndpoint(t *testing.T) string {
+func freeEndpoint(t testing.TB) string {
 	t.Helper()
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"go.opentelemetry.io/collector/connector"
 	"go.opentelemetry.io/collector/exporter"
 	"go.opentelemetry.io/collector/exporter/debugexporter"
 	"go.opentelemetry.io/collector/exporter/otlpexporter"
+	"go.opentelemetry.io/collector/exporter/otlphttpexporter"
 	"go.opentelemetry.io/collector/extension"
 	"go.opentelemetry.io/collector/otelcol"
 	"go.opentelemetry.io/collector/processor"
@@ -15,26 +17,40 @@ import (
 	"github.com/otelbridge/otelbridge/go"
 )
 
-// components mixes Go components with the Rust ones of the linked library (redact, heartbeat).
+// components mixes Go components with every Rust one of the linked library: the otlphttp_rs
+// receiver and exporter, redact, spanstats and heartbeat.
 func components() (otelcol.Factories, error) {
 	var factories otelcol.Factories
-	var err error
 	// The collector refuses to start without a telemetry factory (service::telemetry).
 	factories.Telemetry = otelconftelemetry.NewFactory()
-	factories.Receivers, err = otelcol.MakeFactoryMap[receiver.Factory](otlpreceiver.NewFactory())
+
+	rustReceivers, err := otelbridge.ReceiverFactories()
 	if err != nil {
+		return factories, err
+	}
+	if factories.Receivers, err = otelcol.MakeFactoryMap[receiver.Factory](append(rustReceivers, otlpreceiver.NewFactory())...); err != nil {
 		return factories, err
 	}
 	rustProcessors, err := otelbridge.ProcessorFactories()
 	if err != nil {
 		return factories, err
 	}
-	factories.Processors, err = otelcol.MakeFactoryMap[processor.Factory](append(rustProcessors, batchprocessor.NewFactory())...)
+	if factories.Processors, err = otelcol.MakeFactoryMap[processor.Factory](append(rustProcessors, batchprocessor.NewFactory())...); err != nil {
+		return factories, err
+	}
+	rustExporters, err := otelbridge.ExporterFactories()
 	if err != nil {
 		return factories, err
 	}
-	factories.Exporters, err = otelcol.MakeFactoryMap[exporter.Factory](debugexporter.NewFactory(), otlpexporter.NewFactory())
+	if factories.Exporters, err = otelcol.MakeFactoryMap[exporter.Factory](append(rustExporters,
+		debugexporter.NewFactory(), otlpexporter.NewFactory(), otlphttpexporter.NewFactory())...); err != nil {
+		return factories, err
+	}
+	rustConnectors, err := otelbridge.ConnectorFactories()
 	if err != nil {
+		return factories, err
+	}
+	if factories.Connectors, err = otelcol.MakeFactoryMap[connector.Factory](rustConnectors...); err != nil {
 		return factories, err
 	}
 	rustExtensions, err := otelbridge.ExtensionFactories()

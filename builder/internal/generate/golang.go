@@ -59,15 +59,18 @@ type Component struct {
 
 // Constructors of the otelbridge Go package, by kind.
 var constructors = map[string]string{
+	"receiver":  "ReceiverFactoryFunc",
 	"processor": "ProcessorFactoryFunc",
+	"exporter":  "ExporterFactoryFunc",
 	"extension": "ExtensionFactoryFunc",
+	"connector": "ConnectorFactoryFunc",
 }
 
 // NewComponent describes the Go module of the Rust component typ of kind (singular).
 func NewComponent(manifest, kind, typ, entry, cargo string) (Component, error) {
 	constructor, ok := constructors[kind]
 	if !ok {
-		return Component{}, fmt.Errorf("%s: Rust %ss are not supported yet (processors and extensions are)", entry, kind)
+		return Component{}, fmt.Errorf("%s: %q is not a component kind", entry, kind)
 	}
 	return Component{
 		Manifest:    manifest,

@@ -77,9 +77,18 @@ func TestUnchangedFilesKeepTheirModificationTime(t *testing.T) {
 	}
 }
 
-func TestUnsupportedKindsAreNamed(t *testing.T) {
-	_, err := NewComponent("m.yaml", "receiver", "syslog", "receiver module at index 0", `syslog = "1"`)
-	if err == nil || err.Error() != "receiver module at index 0: Rust receivers are not supported yet (processors and extensions are)" {
+func TestEveryKindHasAConstructor(t *testing.T) {
+	for kind, constructor := range map[string]string{
+		"receiver": "ReceiverFactoryFunc", "processor": "ProcessorFactoryFunc", "exporter": "ExporterFactoryFunc",
+		"extension": "ExtensionFactoryFunc", "connector": "ConnectorFactoryFunc",
+	} {
+		c, err := NewComponent("m.yaml", kind, "x", kind+" module at index 0", `x = "1"`)
+		if err != nil || c.Constructor != constructor || c.Module != "otelbridge.local/"+kind+"/x" {
+			t.Errorf("%s: %+v, %v", kind, c, err)
+		}
+	}
+	_, err := NewComponent("m.yaml", "widget", "x", "widget module at index 0", `x = "1"`)
+	if err == nil || err.Error() != `widget module at index 0: "widget" is not a component kind` {
 		t.Fatalf("err = %v", err)
 	}
 }
