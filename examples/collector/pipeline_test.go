@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -173,30 +174,22 @@ func spanBatch(n int) []byte {
 	return body
 }
 
-// postTraces sends one OTLP/HTTP protobuf request, retrying what the receiver asks to retry.
+// postTraces sends one OTLP/HTTP protobuf request, again while the receiver asks for a retry.
 func postTraces(ctx context.Context, endpoint string, body []byte) error {
 	for {
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+endpoint+"/v1/traces", bytes.NewReader(body))
-		if err != nil {
+		err := postOnce(ctx, endpoint, body)
+		var retry retryable
+		if !errors.As(err, &retry) {
 			return err
 		}
-		req.Header.Set("Content-Type", "application/x-protobuf")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return err
-		}
-		_, _ = io.Copy(io.Discard, resp.Body)
-		_ = resp.Body.Close()
-		switch resp.StatusCode {
-		case http.StatusOK:
-			return nil
-		case http.StatusTooManyRequests, http.StatusServiceUnavailable:
-			time.Sleep(10 * time.Millisecond)
-		default:
-			return fmt.Errorf("status %s", resp.Status)
-		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// retryable is a 429 or 503 answer: the client may send the same request again.
+type retryable int
+
+func (r retryable) Error() string { return fmt.Sprintf("status %d", int(r)) }
 
 // feed posts batches of spansPerBatch spans from senders goroutines; it returns the spans sent.
 func feed(t testing.TB, endpoint string, batches, spansPerBatch, senders int) int64 {
@@ -288,4 +281,76 @@ func BenchmarkPipelineThroughput(b *testing.B) {
 			b.ReportMetric(float64(b.N*batches*spansPerBatch)/total.Seconds(), "spans/s")
 		})
 	}
+}
+
+func TestAllRustPipelineSigtermUnderLoadLosesNothingAccepted(t *testing.T) {
+	t.Parallel()
+	sink := startHTTPSink(t)
+	endpoint := freeEndpoint(t)
+	col := runCollector(t, pipelineConfig(true, endpoint, sink.server.URL), endpoint)
+
+	const spansPerBatch = 20
+	body := spanBatch(spansPerBatch)
+	var accepted, refused atomic.Int64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				err := postOnce(ctx, endpoint, body)
+				cancel()
+				if err != nil {
+					refused.Add(1)
+					return // the receiver is going away
+				}
+				accepted.Add(spansPerBatch)
+			}
+		})
+	}
+	time.Sleep(300 * time.Millisecond)
+	code := col.stop()
+	close(stop)
+	wg.Wait()
+	if code != 0 {
+		t.Fatalf("exit code after SIGTERM = %d, want 0", code)
+	}
+	t.Logf("%d spans accepted, %d requests refused during shutdown", accepted.Load(), refused.Load())
+	if accepted.Load() == 0 {
+		t.Fatal("no batch was accepted")
+	}
+	// Every span answered 200 reached the backend once, and so did its count in spanstats.
+	if got := sink.spans.Load(); got != accepted.Load() {
+		t.Errorf("spans exported = %d, want the %d accepted", got, accepted.Load())
+	}
+	if got := sink.calls.Load(); got != accepted.Load() {
+		t.Errorf("spanstats.calls total = %d, want the %d accepted", got, accepted.Load())
+	}
+}
+
+// postOnce sends one OTLP/HTTP protobuf request; anything but 200 is an error.
+func postOnce(ctx context.Context, endpoint string, body []byte) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+endpoint+"/v1/traces", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/x-protobuf")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	_ = resp.Body.Close()
+	switch resp.StatusCode {
+	case http.StatusOK:
+		return nil
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		return retryable(resp.StatusCode)
+	}
+	return fmt.Errorf("status %s", resp.Status)
 }
