@@ -283,9 +283,13 @@ pub unsafe extern "C" fn otelbridge_v1_handshake(
 ) -> u32 {
     panic::guard_status(status, || {
         // SAFETY: the caller passes valid pointers.
-        let callbacks = unsafe { callbacks.as_ref() }.ok_or_else(|| panic::null("callbacks"))?;
+        if callbacks.is_null() {
+            return Err(panic::null("callbacks"));
+        }
+        // SAFETY: non-NULL, and the host's struct has at least the fields of its minor version.
+        let callbacks = unsafe { library::read_callbacks(callbacks, host_minor) };
         let info = unsafe { info.as_mut() }.ok_or_else(|| panic::null("info"))?;
-        *info = library::handshake(host_major, host_minor, *callbacks)?;
+        *info = library::handshake(host_major, host_minor, callbacks)?;
         Ok(())
     })
 }

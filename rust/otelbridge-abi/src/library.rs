@@ -97,6 +97,46 @@ pub(crate) fn host() -> Option<&'static OtbHostCallbacks> {
     HOST.get()
 }
 
+/// Reads the host's callbacks, only the fields its minor version has: an older host's struct is
+/// shorter, and the fields it lacks stay unset.
+///
+/// # Safety
+/// `callbacks` must point to a valid `OtbHostCallbacks` of ABI minor `host_minor`.
+pub(crate) unsafe fn read_callbacks(
+    callbacks: *const OtbHostCallbacks,
+    host_minor: u32,
+) -> OtbHostCallbacks {
+    // SAFETY: each field is read only if the host's version has it (guaranteed by the caller).
+    unsafe {
+        let since = |minor: u32| host_minor >= minor;
+        OtbHostCallbacks {
+            complete: (&raw const (*callbacks).complete).read(),
+            log: (&raw const (*callbacks).log).read(),
+            default_log_level: (&raw const (*callbacks).default_log_level).read(),
+            report_status: if since(1) {
+                (&raw const (*callbacks).report_status).read()
+            } else {
+                None
+            },
+            create_instrument: if since(1) {
+                (&raw const (*callbacks).create_instrument).read()
+            } else {
+                None
+            },
+            record: if since(1) {
+                (&raw const (*callbacks).record).read()
+            } else {
+                None
+            },
+            consume: if since(2) {
+                (&raw const (*callbacks).consume).read()
+            } else {
+                None
+            },
+        }
+    }
+}
+
 /// Checks versions, installs the host's callbacks, the log bridge and the panic hook.
 pub(crate) fn handshake(
     host_major: u32,
@@ -112,13 +152,6 @@ pub(crate) fn handshake(
         ));
     }
     // The first handshake's callbacks stay: a host has one set for the life of the process.
-    // Fields added in a minor version are only read from hosts that know them.
-    let mut callbacks = callbacks;
-    if host_minor < 1 {
-        callbacks.report_status = None;
-        callbacks.create_instrument = None;
-        callbacks.record = None;
-    }
     let installed = *HOST.get_or_init(|| callbacks);
     telemetry::install(installed);
     log::install(callbacks.default_log_level);
