@@ -45,10 +45,15 @@ type logsPoster struct {
 	t        *testing.T
 	endpoint string
 	next     atomic.Int64
+	client   *http.Client
 }
 
-func (g *logsPoster) Start() {}
-func (g *logsPoster) Stop()  {}
+// Start makes a new client for each scenario: the previous receiver instance closed the
+// connections a shared client would try to reuse.
+func (g *logsPoster) Start() { g.client = &http.Client{Transport: &http.Transport{}} }
+
+// Stop closes the scenario's connections.
+func (g *logsPoster) Stop() { g.client.CloseIdleConnections() }
 
 func (g *logsPoster) Generate() []receivertest.UniqueIDAttrVal {
 	id := receivertest.UniqueIDAttrVal(fmt.Sprintf("log-%d", g.next.Add(1)))
@@ -57,7 +62,7 @@ func (g *logsPoster) Generate() []receivertest.UniqueIDAttrVal {
 		g.t.Fatal(err)
 	}
 	for attempt := 0; ; attempt++ {
-		resp, err := http.Post("http://"+g.endpoint+"/v1/logs", "application/x-protobuf", bytes.NewReader(body))
+		resp, err := g.client.Post("http://"+g.endpoint+"/v1/logs", "application/x-protobuf", bytes.NewReader(body))
 		if err != nil {
 			g.t.Errorf("posting %s: %v", id, err)
 			return []receivertest.UniqueIDAttrVal{id}
