@@ -107,9 +107,13 @@ func (s *infoSink) record(ctx context.Context) {
 }
 
 func (s *infoSink) count() int {
+	return len(s.all())
+}
+
+func (s *infoSink) all() []client.Info {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.infos)
+	return append([]client.Info(nil), s.infos...)
 }
 
 func TestRustReceiverMetadataReachesGoAsClientInfo(t *testing.T) {
@@ -148,7 +152,7 @@ func TestRustReceiverMetadataReachesGoAsClientInfo(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, info := range infos.infos {
+	for _, info := range infos.all() {
 		if got := info.Metadata.Get("x-tenant"); len(got) != 2 || got[0] != "acme" || got[1] != "beta" {
 			t.Errorf("x-tenant = %v, want [acme beta]", got)
 		}
@@ -205,7 +209,7 @@ func TestRustReceiverForwardsRequestHeadersAndConsumerErrors(t *testing.T) {
 	if code := post(); code != http.StatusServiceUnavailable {
 		t.Fatalf("status with a failing pipeline = %d, want 503 (retryable)", code)
 	}
-	info := infos.infos[0]
+	info := infos.all()[0]
 	if got := info.Metadata.Get("x-tenant"); len(got) != 1 || got[0] != "acme" {
 		t.Errorf("x-tenant = %v, want [acme]", got)
 	}
