@@ -6,8 +6,9 @@
 //! - `probeext` (extension): starts and stops, or fails or panics doing so, as configured.
 //! - `probercv` (receiver, all signals): sends a few batches with metadata at start.
 //!
-//! It also registers the example receiver, exporter and connector (`otlphttp_rs` twice and
-//! `spanstats`), so the Go tests drive them through the real collector helpers.
+//! It also registers the example receiver, exporter, connector and processor (`otlphttp_rs`
+//! twice, `spanstats` and `redact`), so the Go tests and benchmarks drive them through the real
+//! collector helpers.
 //!
 //! It also registers the example receiver, exporter and connector (`otlphttp_rs` twice and
 //! `spanstats`), so the Go tests drive them through the real collector helpers.
@@ -26,5 +27,6 @@ otelbridge_abi::export_components![
     probercv::factory(),
     otlphttp_receiver::factory(),
     otlphttp_exporter::factory(),
-    spanstats::factory()
+    spanstats::factory(),
+    redact::factory()
 ];
