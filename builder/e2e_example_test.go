@@ -62,6 +62,7 @@ func requireComponents(t *testing.T, binary string) {
 		Processors []component `yaml:"processors"`
 		Exporters  []component `yaml:"exporters"`
 		Extensions []component `yaml:"extensions"`
+		Connectors []component `yaml:"connectors"`
 	}
 	text := runCommand(t, t.TempDir(), binary, "components")
 	if err := yaml.Unmarshal([]byte(text), &listed); err != nil {
@@ -72,10 +73,11 @@ func requireComponents(t *testing.T, binary string) {
 		got  []component
 		want []string
 	}{
-		{"receivers", listed.Receivers, []string{"otlp"}},
+		{"receivers", listed.Receivers, []string{"otlp", "otlphttp_rs"}},
 		{"processors", listed.Processors, []string{"batch", "redact"}},
-		{"exporters", listed.Exporters, []string{"debug", "otlp_grpc"}},
+		{"exporters", listed.Exporters, []string{"debug", "otlp_grpc", "otlp_http", "otlphttp_rs"}},
 		{"extensions", listed.Extensions, []string{"heartbeat"}},
+		{"connectors", listed.Connectors, []string{"spanstats"}},
 	} {
 		var got []string
 		for _, c := range kind.got {
