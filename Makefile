@@ -50,13 +50,13 @@ test: lint test-rust test-c check-deps test-go test-e2e test-builder ## Run ever
 lint: toolchains ## Formatting, clippy and go vet.
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --release --locked --workspace --all-targets -- -D warnings
-	@unformatted=$$(gofmt -l go examples builder); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	@unformatted=$$(gofmt -l go examples builder bench); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	cd go && $(GO) vet ./...
 	cd go && CGO_ENABLED=0 $(GO) build ./...
 
 .PHONY: test-rust
 test-rust: toolchains ## Rust unit and ABI tests, and the header staleness check.
-	$(CARGO) test --release --locked --workspace
+	$(CARGO) test --release --locked --workspace --exclude otelbridge-bench
 
 .PHONY: test-c
 test-c: rust ## A plain C program drives a component through the header; the header compiles as C++.
@@ -84,6 +84,10 @@ test-e2e: rust ## The example collector as a real process, fed over OTLP/gRPC.
 .PHONY: test-builder
 test-builder: toolchains ## The builder: manifest tables, golden files, and real builds (static, shared, errors).
 	cd builder && $(GO) vet ./... && $(GO) test -count=1 -timeout 25m ./...
+
+.PHONY: bench
+bench: rust builder ## The benchmark suite against baselines and Go-native peers; regenerates bench/RESULTS.md (not in make test; ~20 min).
+	scripts/bench.sh
 
 .PHONY: clean
 clean: ## Remove build outputs.
