@@ -580,8 +580,10 @@ async fn the_factory_instance_restarts_on_the_same_port() {
     let (next, log) = accepting();
     let settings = CreateSettings::new("otlphttp_rs").with_next(next);
     let config = format!(r#"{{"endpoint":"{addr}"}}"#);
-    let client = reqwest::Client::new();
     for round in 0..3 {
+        // A new client each round: the stopped instance closed the connections a pooled client
+        // would try to reuse.
+        let client = reqwest::Client::new();
         // The bridge creates a new instance each time; one instance restarting works too.
         let instance: Instance = otlphttp_receiver::factory()
             .create(&settings, config.as_bytes())
