@@ -5,6 +5,7 @@
 
 use std::hint::black_box;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use otelbridge_bench::{SIGNALS, SIZES, decode, decode_change_encode, read_batch};
@@ -16,6 +17,11 @@ fn work(c: &mut Criterion) {
     );
     for signal in SIGNALS {
         let mut group = c.benchmark_group(format!("RustWork/{signal}"));
+        // Short runs: the suite has many figures, and each is a median anyway.
+        group
+            .warm_up_time(Duration::from_millis(500))
+            .measurement_time(Duration::from_secs(2))
+            .sample_size(20);
         for size in SIZES {
             let bytes = read_batch(&dir, signal, size).expect("batch file");
             group.bench_with_input(BenchmarkId::new("decode", size), &bytes, |b, bytes| {
