@@ -138,9 +138,11 @@ contrib time / Rust time (above 1: Rust is faster).
 func writeCollector(w *strings.Builder, f *figures, target targetFunc) {
 	w.WriteString(`## 4. Whole collector
 
-The same collector binary (built by otelbridge-builder) with the Rust redact processor, then with
-contrib's redactionprocessor, fed by telemetrygen at saturation over OTLP/gRPC (both share the 2
-cores), alternating rounds.
+The same collector binary (built by otelbridge-builder from bench/collector/manifest.yaml) with
+the Rust redact processor, then with contrib's redactionprocessor, fed at saturation over OTLP/gRPC
+by bench/cmd/loadgen (8 senders of real OTLP clients; telemetrygen v0.162.0 is refused by the Go
+proxy, and v0.161.0 cannot saturate a collector on 2 cores), alternating rounds; spans counted by
+the collector's own otelcol_receiver_accepted_spans, CPU and peak RSS read from /proc.
 
 | processor | spans/s | CPU s per million spans | peak RSS MiB |
 | --- | --- | --- | --- |

@@ -1,0 +1,24 @@
+package bench
+
+import (
+	"testing"
+
+	"github.com/otelbridge/otelbridge/go/bridge"
+)
+
+// The fixed cost of one call into the Rust library through the ABI (otelbridge_v1_nop), against
+// its baseline: an empty C function of the same shape, the cost of cgo alone.
+func BenchmarkFixed(b *testing.B) {
+	b.Run("raw-cgo", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			rawCgoNop()
+		}
+	})
+	b.Run("abi", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			bridge.Nop()
+		}
+	})
+}
