@@ -376,15 +376,12 @@ pub unsafe extern "C" fn otelbridge_v1_instance_create(
     out: *mut *mut OtbInstance,
     status: *mut OtbStatus,
 ) -> u32 {
-    panic::guard_status(status, || {
-        // SAFETY: the caller passes valid buffers.
-        let (id, json) = unsafe { (buffer::borrow(id, id_len), buffer::borrow(json, json_len)) };
-        let state = instance::create(index, id, json, log_sink, log_level, None)?;
-        let handle = Box::into_raw(Box::new(OtbInstance { state }));
-        // SAFETY: the caller passes a valid pointer.
-        *unsafe { out.as_mut() }.ok_or_else(|| panic::null("out"))? = handle;
-        Ok(())
-    })
+    // SAFETY: the caller keeps the contract above.
+    unsafe {
+        create_instance(
+            index, id, id_len, json, json_len, log_sink, log_level, None, out, status,
+        )
+    }
 }
 
 /// Creates an instance of a receiver or connector, whose data goes to the host through
@@ -407,10 +404,44 @@ pub unsafe extern "C" fn otelbridge_v1_instance_create_with_next(
     out: *mut *mut OtbInstance,
     status: *mut OtbStatus,
 ) -> u32 {
+    // SAFETY: the caller keeps the contract above.
+    unsafe {
+        create_instance(
+            index,
+            id,
+            id_len,
+            json,
+            json_len,
+            log_sink,
+            log_level,
+            Some(next_signals),
+            out,
+            status,
+        )
+    }
+}
+
+/// Both create functions; `next_signals` is set for receivers and connectors.
+///
+/// # Safety
+/// As for `otelbridge_v1_instance_create`.
+#[allow(clippy::too_many_arguments)]
+unsafe fn create_instance(
+    index: u32,
+    id: *const u8,
+    id_len: usize,
+    json: *const u8,
+    json_len: usize,
+    log_sink: u64,
+    log_level: u32,
+    next_signals: Option<u32>,
+    out: *mut *mut OtbInstance,
+    status: *mut OtbStatus,
+) -> u32 {
     panic::guard_status(status, || {
         // SAFETY: the caller passes valid buffers.
         let (id, json) = unsafe { (buffer::borrow(id, id_len), buffer::borrow(json, json_len)) };
-        let next = Some(downstream::next(log_sink, next_signals));
+        let next = next_signals.map(|signals| downstream::next(log_sink, signals));
         let state = instance::create(index, id, json, log_sink, log_level, next)?;
         let handle = Box::into_raw(Box::new(OtbInstance { state }));
         // SAFETY: the caller passes a valid pointer.
