@@ -22,12 +22,6 @@ mod panic;
 mod status;
 mod telemetry;
 
-/// The library's allocator. Decoding and encoding OTLP allocates one object per attribute, and
-/// glibc's malloc spent more time on that than prost did (`bench/RESULTS.md`); mimalloc is built
-/// for many small allocations from many threads (Go calls in from any of its threads).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Re-exported for [`export_components!`].
 pub use otelbridge;
 
