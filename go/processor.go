@@ -13,6 +13,7 @@ import (
 	"go.opentelemetry.io/collector/processor/processorhelper"
 
 	"github.com/otelbridge/otelbridge/go/bridge"
+	"github.com/otelbridge/otelbridge/go/internal/edits"
 )
 
 // ProcessorFactories returns a factory for every processor in the linked Rust library.
@@ -70,18 +71,27 @@ func newRustProcessor(set processor.Settings, cfg component.Config, signal strin
 	opts := []processorhelper.Option{
 		processorhelper.WithStart(p.Start),
 		processorhelper.WithShutdown(p.Shutdown),
-		// Rust never touches the Go data: changes come back as a new batch.
-		processorhelper.WithCapabilities(consumer.Capabilities{MutatesData: false}),
+		// Edits from Rust are applied to the batch in place, as contrib's processors change theirs.
+		processorhelper.WithCapabilities(consumer.Capabilities{MutatesData: true}),
 	}
 	return p, opts, nil
 }
 
+// codec is how one signal's pdata crosses: as OTLP protobuf bytes, and back as a replacement or
+// as edits to apply in place.
+type codec[T any] struct {
+	marshal   func(T) ([]byte, error)
+	unmarshal func([]byte) (T, error)
+	edit      func(T, []byte) error
+	isEmpty   func(T) bool
+}
+
 // processFunc makes the processorhelper function of one signal: marshal the batch once, run it
-// through Rust, then pass the original on (unchanged), skip it (dropped), or unmarshal the
-// replacement from Rust memory before freeing it.
-func processFunc[T any](p *rustProcessor, signal bridge.Signal, marshal func(T) ([]byte, error), unmarshal func([]byte) (T, error)) func(context.Context, T) (T, error) {
+// through Rust, then pass the original on (unchanged), skip it (dropped), apply Rust's edits to
+// it, or unmarshal the replacement from Rust memory before freeing it.
+func processFunc[T any](p *rustProcessor, signal bridge.Signal, c codec[T]) func(context.Context, T) (T, error) {
 	return func(ctx context.Context, in T) (T, error) {
-		data, err := marshal(in)
+		data, err := c.marshal(in)
 		if err != nil {
 			return in, wrapError(p.id, err)
 		}
@@ -99,8 +109,16 @@ func processFunc[T any](p *rustProcessor, signal bridge.Signal, marshal func(T) 
 			return in, nil
 		case bridge.OutcomeDropped:
 			return in, processorhelper.ErrSkipProcessingData
+		case bridge.OutcomeEdited:
+			if err := c.edit(in, res.Bytes()); err != nil {
+				return in, wrapError(p.id, fmt.Errorf("applying the edits Rust returned: %w", err))
+			}
+			if c.isEmpty(in) {
+				return in, processorhelper.ErrSkipProcessingData
+			}
+			return in, nil
 		}
-		out, err := unmarshal(res.Bytes())
+		out, err := c.unmarshal(res.Bytes())
 		if err != nil {
 			return in, wrapError(p.id, fmt.Errorf("reading the batch Rust returned: %w", err))
 		}
@@ -115,8 +133,10 @@ func createTraces(ctx context.Context, set processor.Settings, cfg component.Con
 	}
 	var m ptrace.ProtoMarshaler
 	var u ptrace.ProtoUnmarshaler
-	return processorhelper.NewTraces(ctx, set, cfg, next,
-		processFunc(p, bridge.SignalTraces, m.MarshalTraces, u.UnmarshalTraces), opts...)
+	return processorhelper.NewTraces(ctx, set, cfg, next, processFunc(p, bridge.SignalTraces, codec[ptrace.Traces]{
+		m.MarshalTraces, u.UnmarshalTraces, edits.Traces,
+		func(td ptrace.Traces) bool { return td.ResourceSpans().Len() == 0 },
+	}), opts...)
 }
 
 func createMetrics(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Metrics) (processor.Metrics, error) {
@@ -126,8 +146,10 @@ func createMetrics(ctx context.Context, set processor.Settings, cfg component.Co
 	}
 	var m pmetric.ProtoMarshaler
 	var u pmetric.ProtoUnmarshaler
-	return processorhelper.NewMetrics(ctx, set, cfg, next,
-		processFunc(p, bridge.SignalMetrics, m.MarshalMetrics, u.UnmarshalMetrics), opts...)
+	return processorhelper.NewMetrics(ctx, set, cfg, next, processFunc(p, bridge.SignalMetrics, codec[pmetric.Metrics]{
+		m.MarshalMetrics, u.UnmarshalMetrics, edits.Metrics,
+		func(md pmetric.Metrics) bool { return md.ResourceMetrics().Len() == 0 },
+	}), opts...)
 }
 
 func createLogs(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Logs) (processor.Logs, error) {
@@ -137,6 +159,8 @@ func createLogs(ctx context.Context, set processor.Settings, cfg component.Confi
 	}
 	var m plog.ProtoMarshaler
 	var u plog.ProtoUnmarshaler
-	return processorhelper.NewLogs(ctx, set, cfg, next,
-		processFunc(p, bridge.SignalLogs, m.MarshalLogs, u.UnmarshalLogs), opts...)
+	return processorhelper.NewLogs(ctx, set, cfg, next, processFunc(p, bridge.SignalLogs, codec[plog.Logs]{
+		m.MarshalLogs, u.UnmarshalLogs, edits.Logs,
+		func(ld plog.Logs) bool { return ld.ResourceLogs().Len() == 0 },
+	}), opts...)
 }

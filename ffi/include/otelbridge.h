@@ -17,7 +17,7 @@
 /*
  The ABI's minor version: additions that a host of the same major may ignore.
  */
-#define OTELBRIDGE_ABI_MINOR 2
+#define OTELBRIDGE_ABI_MINOR 3
 
 /*
  Success.
@@ -78,6 +78,12 @@
  The batch is dropped.
  */
 #define OTB_OUTCOME_DROPPED 2
+
+/*
+ The batch passes on with the edits in `OtbResult.data` applied to the host's own copy (see
+ ffi/README.md, "Edits"). Since ABI 1.3; an older host gets `OTB_OUTCOME_REPLACED` instead.
+ */
+#define OTB_OUTCOME_EDITED 3
 
 /*
  Log levels of `OtbHostCallbacks.log`, and the most verbose level a sink records.
@@ -222,7 +228,8 @@ typedef struct {
    */
   uint32_t outcome;
   /*
-   For `OTB_OUTCOME_REPLACED`: the new OTLP protobuf bytes (owned by the host once returned).
+   For `OTB_OUTCOME_REPLACED`: the new OTLP protobuf bytes; for `OTB_OUTCOME_EDITED`: the
+   edits. Owned by the host once returned.
    */
   OtbBuf data;
 } OtbResult;

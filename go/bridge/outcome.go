@@ -8,4 +8,6 @@ const (
 	OutcomeUnchanged Outcome = 0
 	OutcomeReplaced  Outcome = 1
 	OutcomeDropped   Outcome = 2
+	// OutcomeEdited: Bytes holds edits to apply to the batch in place (go/internal/edits).
+	OutcomeEdited Outcome = 3
 )

@@ -41,17 +41,6 @@ impl Filters {
                 .any(|text| pattern.is_match(text))
         })
     }
-
-    /// Removes the records the filters match; returns how many went.
-    pub(crate) fn retain<T>(
-        &self,
-        records: &mut Vec<T>,
-        attributes: impl Fn(&T) -> &[KeyValue],
-    ) -> u64 {
-        let before = records.len();
-        records.retain(|record| !self.matches(attributes(record)));
-        (before - records.len()) as u64
-    }
 }
 
 #[cfg(test)]
@@ -93,17 +82,5 @@ mod tests {
     fn non_string_values_never_match() {
         let filters = filters(&[("code", "200")]);
         assert!(!filters.matches(&[int_attribute("code", 200)]));
-    }
-
-    #[test]
-    fn retain_counts_what_it_removes() {
-        let filters = filters(&[("k", "drop")]);
-        let mut records = vec![
-            vec![string_attribute("k", "keep")],
-            vec![string_attribute("k", "drop me")],
-            vec![],
-        ];
-        assert_eq!(filters.retain(&mut records, Vec::as_slice), 1);
-        assert_eq!(records.len(), 2);
     }
 }

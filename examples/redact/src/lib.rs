@@ -150,12 +150,18 @@ mod tests {
             }],
         };
         let ctx = Context::background();
+        let bytes = request.encode_to_vec();
         let outcome = instance
-            .process(&ctx, Signal::Logs, &request.encode_to_vec())
+            .process(&ctx, Signal::Logs, &bytes)
             .await
             .expect("valid batch");
-        let Outcome::Replaced(bytes) = outcome else {
-            panic!("expected a replaced batch, got {outcome:?}");
+        let Outcome::Edited(edits) = outcome else {
+            panic!("expected edits, got {outcome:?}");
+        };
+        assert_eq!(edits.len(), 1, "one value changed: {edits:?}");
+        let outcome = otelbridge::edits::apply_encoded(&edits, Signal::Logs, &bytes);
+        let Ok(Outcome::Replaced(bytes)) = outcome else {
+            panic!("expected the edited batch, got {outcome:?}");
         };
         let output = ExportLogsServiceRequest::decode(bytes.as_slice()).expect("valid output");
         let record = &output.resource_logs[0].scope_logs[0].log_records[0];

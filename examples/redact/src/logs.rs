@@ -3,50 +3,45 @@
 
 use otelbridge::proto::ExportLogsServiceRequest;
 use otelbridge::proto::logs::v1::LogRecord;
+use otelbridge::{At, Edits};
 
 use crate::policy::{Policy, Tally};
+use crate::rules::edit_value;
 
-/// Applies `policy` to a logs request in place.
-pub(crate) fn apply(policy: &Policy, request: &mut ExportLogsServiceRequest) -> Tally {
+/// Applies `policy` to a logs request, recording the changes in `edits`. Drop filters see the
+/// values as they came; dropped records are not redacted.
+pub(crate) fn apply(
+    policy: &Policy,
+    request: &mut ExportLogsServiceRequest,
+    edits: &mut Edits,
+) -> Tally {
     let mut tally = Tally::default();
-    if !policy.filters.is_empty() {
-        for scope_logs in request
-            .resource_logs
-            .iter_mut()
-            .flat_map(|rl| &mut rl.scope_logs)
-        {
-            tally.dropped += policy
-                .filters
-                .retain(&mut scope_logs.log_records, |record| &record.attributes);
-        }
-        if tally.dropped > 0 {
-            request.resource_logs.retain_mut(|rl| {
-                rl.scope_logs.retain(|sl| !sl.log_records.is_empty());
-                !rl.scope_logs.is_empty()
-            });
-        }
-    }
-    if !policy.rules.is_empty() {
-        for resource_logs in &mut request.resource_logs {
-            let mut redacted = 0;
-            for scope_logs in &mut resource_logs.scope_logs {
-                redacted += policy.redact_scope(scope_logs.scope.as_mut());
-                for record in &mut scope_logs.log_records {
-                    redacted += redact_record(policy, record);
+    for (r, resource_logs) in request.resource_logs.iter_mut().enumerate() {
+        let mut redacted = 0;
+        for (s, scope_logs) in resource_logs.scope_logs.iter_mut().enumerate() {
+            redacted += policy.redact_scope((r, s), scope_logs.scope.as_mut(), edits);
+            for (i, record) in scope_logs.log_records.iter_mut().enumerate() {
+                let at = At::record(r, s, i);
+                if !tally.drops(policy, &record.attributes, at, edits) {
+                    redacted += redact_record(policy, at, record, edits);
                 }
             }
-            tally.redacted += policy.finish_resource(&mut resource_logs.resource, redacted);
         }
+        let resource = resource_logs.resource.as_mut();
+        tally.redacted += policy.finish_resource(r, resource, redacted, edits);
     }
     tally
 }
 
-fn redact_record(policy: &Policy, record: &mut LogRecord) -> u64 {
-    let body = record
-        .body
-        .as_mut()
-        .map_or(0, |body| policy.rules.redact_body(body));
-    body + policy.rules.redact_attributes(&mut record.attributes)
+fn redact_record(policy: &Policy, at: At, record: &mut LogRecord, edits: &mut Edits) -> u64 {
+    let mut redacted = 0;
+    if let Some(body) = record.body.as_mut() {
+        redacted = policy.rules.redact_body(body);
+        if redacted > 0 {
+            edits.set_body(at, edit_value(body));
+        }
+    }
+    redacted + policy.redact(at, &mut record.attributes, edits)
 }
 
 #[cfg(test)]
@@ -108,6 +103,8 @@ mod tests {
             .process_logs(&Context::background(), LogsBatch::from_bytes(&bytes))
             .await
             .expect("valid batch")
+            .resolve(request)
+            .expect("the edits apply to the batch")
     }
 
     const TOKENS: &str =

@@ -2,116 +2,83 @@
 //! data points (of every metric type) are dropped.
 
 use otelbridge::proto::ExportMetricsServiceRequest;
+use otelbridge::proto::common::v1::KeyValue;
 use otelbridge::proto::metrics::v1::metric::Data;
 use otelbridge::proto::metrics::v1::{Exemplar, Metric};
+use otelbridge::{At, Edits};
 
-use crate::filter::Filters;
 use crate::policy::{Policy, Tally};
-use crate::rules::Rules;
 
-/// Applies `policy` to a metrics request in place.
-pub(crate) fn apply(policy: &Policy, request: &mut ExportMetricsServiceRequest) -> Tally {
+/// Applies `policy` to a metrics request, recording the changes in `edits`. Drop filters see
+/// data point attributes as they came; dropped points are not redacted, nor is a metric whose
+/// points all went.
+pub(crate) fn apply(
+    policy: &Policy,
+    request: &mut ExportMetricsServiceRequest,
+    edits: &mut Edits,
+) -> Tally {
     let mut tally = Tally::default();
-    if !policy.filters.is_empty() {
-        for metric in request
-            .resource_metrics
-            .iter_mut()
-            .flat_map(|rm| &mut rm.scope_metrics)
-            .flat_map(|sm| &mut sm.metrics)
-        {
-            tally.dropped += drop_points(&policy.filters, metric);
-        }
-        if tally.dropped > 0 {
-            request.resource_metrics.retain_mut(|rm| {
-                rm.scope_metrics.retain_mut(|sm| {
-                    sm.metrics.retain(|metric| point_count(metric) > 0);
-                    !sm.metrics.is_empty()
+    for (r, resource_metrics) in request.resource_metrics.iter_mut().enumerate() {
+        let mut redacted = 0;
+        for (s, scope_metrics) in resource_metrics.scope_metrics.iter_mut().enumerate() {
+            redacted += policy.redact_scope((r, s), scope_metrics.scope.as_mut(), edits);
+            for (m, metric) in scope_metrics.metrics.iter_mut().enumerate() {
+                let (mut points, mut kept) = (0, 0);
+                each_point(metric, |p, attributes, exemplars| {
+                    points += 1;
+                    let at = At::data_point(r, s, m, p);
+                    if tally.drops(policy, attributes, at, edits) {
+                        return;
+                    }
+                    kept += 1;
+                    redacted += policy.redact(at, attributes, edits);
+                    for (x, exemplar) in exemplars.iter_mut().enumerate() {
+                        let at = At::exemplar(r, s, m, p, x);
+                        redacted += policy.redact(at, &mut exemplar.filtered_attributes, edits);
+                    }
                 });
-                !rm.scope_metrics.is_empty()
-            });
-        }
-    }
-    if !policy.rules.is_empty() {
-        for resource_metrics in &mut request.resource_metrics {
-            let mut redacted = 0;
-            for scope_metrics in &mut resource_metrics.scope_metrics {
-                redacted += policy.redact_scope(scope_metrics.scope.as_mut());
-                for metric in &mut scope_metrics.metrics {
-                    redacted += redact_metric(&policy.rules, metric);
+                if points == 0 || kept > 0 {
+                    redacted += policy.redact(At::record(r, s, m), &mut metric.metadata, edits);
                 }
             }
-            tally.redacted += policy.finish_resource(&mut resource_metrics.resource, redacted);
         }
+        let resource = resource_metrics.resource.as_mut();
+        tally.redacted += policy.finish_resource(r, resource, redacted, edits);
     }
     tally
 }
 
-fn drop_points(filters: &Filters, metric: &mut Metric) -> u64 {
-    match metric.data.as_mut() {
-        Some(Data::Gauge(gauge)) => filters.retain(&mut gauge.data_points, |p| &p.attributes),
-        Some(Data::Sum(sum)) => filters.retain(&mut sum.data_points, |p| &p.attributes),
-        Some(Data::Histogram(h)) => filters.retain(&mut h.data_points, |p| &p.attributes),
-        Some(Data::ExponentialHistogram(h)) => {
-            filters.retain(&mut h.data_points, |p| &p.attributes)
-        }
-        Some(Data::Summary(summary)) => filters.retain(&mut summary.data_points, |p| &p.attributes),
-        None => 0,
-    }
-}
-
-fn point_count(metric: &Metric) -> usize {
-    match metric.data.as_ref() {
-        Some(Data::Gauge(gauge)) => gauge.data_points.len(),
-        Some(Data::Sum(sum)) => sum.data_points.len(),
-        Some(Data::Histogram(h)) => h.data_points.len(),
-        Some(Data::ExponentialHistogram(h)) => h.data_points.len(),
-        Some(Data::Summary(summary)) => summary.data_points.len(),
-        None => 0,
-    }
-}
-
-fn redact_metric(rules: &Rules, metric: &mut Metric) -> u64 {
-    let mut redacted = rules.redact_attributes(&mut metric.metadata);
+/// Visits every data point of a metric, whatever its type, with its index, attributes and
+/// exemplars (none for summaries).
+fn each_point(metric: &mut Metric, mut visit: impl FnMut(usize, &mut [KeyValue], &mut [Exemplar])) {
     match metric.data.as_mut() {
         Some(Data::Gauge(gauge)) => {
-            for point in &mut gauge.data_points {
-                redacted += rules.redact_attributes(&mut point.attributes);
-                redacted += redact_exemplars(rules, &mut point.exemplars);
+            for (p, point) in gauge.data_points.iter_mut().enumerate() {
+                visit(p, &mut point.attributes, &mut point.exemplars);
             }
         }
         Some(Data::Sum(sum)) => {
-            for point in &mut sum.data_points {
-                redacted += rules.redact_attributes(&mut point.attributes);
-                redacted += redact_exemplars(rules, &mut point.exemplars);
+            for (p, point) in sum.data_points.iter_mut().enumerate() {
+                visit(p, &mut point.attributes, &mut point.exemplars);
             }
         }
         Some(Data::Histogram(h)) => {
-            for point in &mut h.data_points {
-                redacted += rules.redact_attributes(&mut point.attributes);
-                redacted += redact_exemplars(rules, &mut point.exemplars);
+            for (p, point) in h.data_points.iter_mut().enumerate() {
+                visit(p, &mut point.attributes, &mut point.exemplars);
             }
         }
         Some(Data::ExponentialHistogram(h)) => {
-            for point in &mut h.data_points {
-                redacted += rules.redact_attributes(&mut point.attributes);
-                redacted += redact_exemplars(rules, &mut point.exemplars);
+            for (p, point) in h.data_points.iter_mut().enumerate() {
+                visit(p, &mut point.attributes, &mut point.exemplars);
             }
         }
         Some(Data::Summary(summary)) => {
-            for point in &mut summary.data_points {
-                redacted += rules.redact_attributes(&mut point.attributes);
+            for (p, point) in summary.data_points.iter_mut().enumerate() {
+                visit(p, &mut point.attributes, &mut []);
             }
         }
         None => {}
     }
-    redacted
-}
-
-fn redact_exemplars(rules: &Rules, exemplars: &mut [Exemplar]) -> u64 {
-    exemplars
-        .iter_mut()
-        .map(|e| rules.redact_attributes(&mut e.filtered_attributes))
-        .sum()
 }
 
 #[cfg(test)]
@@ -258,6 +225,8 @@ mod tests {
             .process_metrics(&Context::background(), MetricsBatch::from_bytes(&bytes))
             .await
             .expect("valid batch")
+            .resolve(request)
+            .expect("the edits apply to the batch")
     }
 
     const EMAILS: &str =

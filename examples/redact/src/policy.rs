@@ -1,7 +1,8 @@
 //! Everything one processor applies to a batch: its rules, its drop filters and its summary key.
 
-use otelbridge::proto::common::v1::{AnyValue, InstrumentationScope, KeyValue, any_value::Value};
+use otelbridge::proto::common::v1::{InstrumentationScope, KeyValue};
 use otelbridge::proto::resource::v1::Resource;
+use otelbridge::{At, Edits};
 
 use crate::config::RedactConfig;
 use crate::filter::Filters;
@@ -24,12 +25,36 @@ pub(crate) struct Tally {
     pub(crate) redacted: u64,
     /// Spans, data points or log records removed by a filter.
     pub(crate) dropped: u64,
+    /// Spans, data points or log records seen.
+    pub(crate) records: u64,
 }
 
 impl Tally {
     /// Whether the batch came out as it went in.
     pub(crate) fn is_nothing(&self) -> bool {
         self.redacted == 0 && self.dropped == 0
+    }
+
+    /// Whether every record was dropped.
+    pub(crate) fn dropped_all(&self) -> bool {
+        self.dropped > 0 && self.dropped == self.records
+    }
+
+    /// Counts one record, and whether the filters drop it (recording the drop at `at`).
+    pub(crate) fn drops(
+        &mut self,
+        policy: &Policy,
+        attributes: &[KeyValue],
+        at: At,
+        edits: &mut Edits,
+    ) -> bool {
+        self.records += 1;
+        let drop = policy.filters.matches(attributes);
+        if drop {
+            self.dropped += 1;
+            edits.drop(at);
+        }
+        drop
     }
 }
 
@@ -48,37 +73,39 @@ impl Policy {
         self.rules.is_empty() && self.filters.is_empty()
     }
 
-    /// Redacts a scope's attributes; returns how many values changed.
-    pub(crate) fn redact_scope(&self, scope: Option<&mut InstrumentationScope>) -> u64 {
-        scope.map_or(0, |scope| {
-            self.rules.redact_attributes(&mut scope.attributes)
+    /// Redacts the attributes at `at` into `edits`; returns how many values changed.
+    pub(crate) fn redact(&self, at: At, attributes: &mut [KeyValue], edits: &mut Edits) -> u64 {
+        self.rules.redact_attributes_into(at, attributes, edits)
+    }
+
+    /// Redacts the attributes of scope `scope` of resource `resource` into `edits`.
+    pub(crate) fn redact_scope(
+        &self,
+        (resource, scope): (usize, usize),
+        instrumentation: Option<&mut InstrumentationScope>,
+        edits: &mut Edits,
+    ) -> u64 {
+        instrumentation.map_or(0, |s| {
+            self.redact(At::scope(resource, scope), &mut s.attributes, edits)
         })
     }
 
-    /// Redacts a resource's own attributes, then, if `in_records` (the values redacted in its
-    /// scopes and records) plus those is not zero and a summary key is configured, records the
-    /// total on the resource. Returns the total.
-    pub(crate) fn finish_resource(&self, resource: &mut Option<Resource>, in_records: u64) -> u64 {
-        let own = resource
-            .as_mut()
-            .map_or(0, |r| self.rules.redact_attributes(&mut r.attributes));
+    /// Redacts resource `index`'s own attributes into `edits`, then, if `in_records` (the values
+    /// redacted in its scopes and records) plus those is not zero and a summary key is
+    /// configured, sets the total on the resource. Returns the total.
+    pub(crate) fn finish_resource(
+        &self,
+        index: usize,
+        resource: Option<&mut Resource>,
+        in_records: u64,
+        edits: &mut Edits,
+    ) -> u64 {
+        let at = At::resource(index);
+        let own = resource.map_or(0, |r| self.redact(at, &mut r.attributes, edits));
         let total = in_records + own;
         if let (Some(key), true) = (&self.summary_attribute, total > 0) {
-            let resource = resource.get_or_insert_with(Resource::default);
-            set_int(&mut resource.attributes, key, total);
+            edits.set(at, key, i64::try_from(total).unwrap_or(i64::MAX));
         }
         total
     }
-}
-
-/// Sets `key` to an int value, replacing any attribute with that key.
-fn set_int(attributes: &mut Vec<KeyValue>, key: &str, value: u64) {
-    attributes.retain(|kv| kv.key != key);
-    attributes.push(KeyValue {
-        key: key.to_owned(),
-        value: Some(AnyValue {
-            value: Some(Value::IntValue(i64::try_from(value).unwrap_or(i64::MAX))),
-        }),
-        ..Default::default()
-    });
 }

@@ -5,7 +5,7 @@ use otelbridge::proto::{
     ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest,
 };
 use otelbridge::{
-    Batch, Config, Context, Error, ErrorKind, LogsBatch, MetricsBatch, Outcome, Processor,
+    Batch, Config, Context, Edits, Error, ErrorKind, LogsBatch, MetricsBatch, Outcome, Processor,
     TracesBatch,
 };
 
@@ -41,26 +41,27 @@ impl RedactProcessor {
         self.counters.snapshot()
     }
 
-    /// Applies the policy to one batch. `Unchanged` (nothing re-encoded) when no rule or filter
-    /// matched, `Dropped` when filters removed every record, `Replaced` otherwise.
+    /// Applies the policy to one batch. `Unchanged` (nothing sent back) when no rule or filter
+    /// matched, `Dropped` when filters removed every record, and otherwise `Edited`: only the
+    /// changed values and dropped records cross back, not the whole batch.
     fn run<T: Message + Default>(
         &self,
         signal: &'static str,
         batch: Batch<'_, T>,
-        apply: fn(&Policy, &mut T) -> Tally,
-        is_empty: fn(&T) -> bool,
+        apply: fn(&Policy, &mut T, &mut Edits) -> Tally,
     ) -> Result<Outcome<T>, Error> {
         let (tally, outcome) = if self.policy.is_noop() {
             (Tally::default(), Outcome::Unchanged)
         } else {
             let mut request = batch.decode()?;
-            let tally = apply(&self.policy, &mut request);
+            let mut edits = Edits::new();
+            let tally = apply(&self.policy, &mut request, &mut edits);
             let outcome = if tally.is_nothing() {
                 Outcome::Unchanged
-            } else if tally.dropped > 0 && is_empty(&request) {
+            } else if tally.dropped_all() {
                 Outcome::Dropped
             } else {
-                Outcome::Replaced(request)
+                Outcome::Edited(edits)
             };
             (tally, outcome)
         };
@@ -81,9 +82,7 @@ impl Processor for RedactProcessor {
         _ctx: &Context,
         batch: TracesBatch<'_>,
     ) -> Result<Outcome<ExportTraceServiceRequest>, Error> {
-        self.run("traces", batch, traces::apply, |r| {
-            r.resource_spans.is_empty()
-        })
+        self.run("traces", batch, traces::apply)
     }
 
     async fn process_metrics(
@@ -91,9 +90,7 @@ impl Processor for RedactProcessor {
         _ctx: &Context,
         batch: MetricsBatch<'_>,
     ) -> Result<Outcome<ExportMetricsServiceRequest>, Error> {
-        self.run("metrics", batch, metrics::apply, |r| {
-            r.resource_metrics.is_empty()
-        })
+        self.run("metrics", batch, metrics::apply)
     }
 
     async fn process_logs(
@@ -101,7 +98,7 @@ impl Processor for RedactProcessor {
         _ctx: &Context,
         batch: LogsBatch<'_>,
     ) -> Result<Outcome<ExportLogsServiceRequest>, Error> {
-        self.run("logs", batch, logs::apply, |r| r.resource_logs.is_empty())
+        self.run("logs", batch, logs::apply)
     }
 }
 

@@ -7,6 +7,7 @@
 //! value with its hash and ends the rules for that value.
 
 use otelbridge::proto::common::v1::{AnyValue, KeyValue, any_value::Value};
+use otelbridge::{At, EditValue, Edits};
 use regex::Regex;
 use sha2::{Digest, Sha256};
 
@@ -66,15 +67,26 @@ impl Rules {
         self.rules.is_empty()
     }
 
-    /// Redacts the values of `attributes`; returns how many string values changed.
-    pub(crate) fn redact_attributes(&self, attributes: &mut [KeyValue]) -> u64 {
-        attributes
-            .iter_mut()
-            .map(|kv| match kv.value.as_mut() {
-                Some(value) => self.redact_value(Some(&kv.key), value),
-                None => 0,
-            })
-            .sum()
+    /// Redacts the values of the attributes at `at` and records each changed one in `edits`;
+    /// returns how many string values changed.
+    pub(crate) fn redact_attributes_into(
+        &self,
+        at: At,
+        attributes: &mut [KeyValue],
+        edits: &mut Edits,
+    ) -> u64 {
+        let mut redacted = 0;
+        for kv in attributes {
+            let Some(value) = kv.value.as_mut() else {
+                continue;
+            };
+            let changed = self.redact_value(Some(&kv.key), value);
+            if changed > 0 {
+                redacted += changed;
+                edits.set(at, &kv.key, edit_value(value));
+            }
+        }
+        redacted
     }
 
     /// Redacts a value that has no key (a log body): only rules limited to no key apply.
@@ -123,6 +135,15 @@ impl Rules {
     }
 }
 
+/// A redacted value as an edit: strings as they are, nested values whole.
+pub(crate) fn edit_value(value: &mut AnyValue) -> EditValue {
+    match value.value.as_mut() {
+        // The decoded request is dropped after the edits are made: take the string, not a copy.
+        Some(Value::StringValue(text)) => EditValue::Str(std::mem::take(text)),
+        _ => EditValue::Any(value.clone()),
+    }
+}
+
 /// `text` with every non-empty match of `regex` replaced by `mask_text`, or `None` if that
 /// changes nothing. Empty matches are skipped: masking them would only insert the mask text.
 fn mask(regex: &Regex, text: &str, mask_text: &str) -> Option<String> {
@@ -148,6 +169,34 @@ mod tests {
     use super::*;
     use crate::config::Rule;
     use crate::testutil::{array, int_attribute, string, string_attribute};
+    use otelbridge::Editable;
+    use otelbridge::proto::ExportTraceServiceRequest;
+    use otelbridge::proto::resource::v1::Resource;
+    use otelbridge::proto::trace::v1::ResourceSpans;
+
+    /// Redacts `attributes` as a resource's, then applies the edits that made to them.
+    fn redact(rules: &Rules, attributes: &mut Vec<KeyValue>) -> u64 {
+        let mut request = ExportTraceServiceRequest {
+            resource_spans: vec![ResourceSpans {
+                resource: Some(Resource {
+                    attributes: attributes.clone(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }],
+        };
+        let mut edits = Edits::new();
+        let mut scratch = attributes.clone();
+        let redacted = rules.redact_attributes_into(At::resource(0), &mut scratch, &mut edits);
+        request.apply(&edits).expect("edits address the resource");
+        *attributes = request
+            .resource_spans
+            .remove(0)
+            .resource
+            .expect("kept")
+            .attributes;
+        redacted
+    }
 
     fn rules(rules: Vec<Rule>) -> Rules {
         let config = RedactConfig {
@@ -169,7 +218,7 @@ mod tests {
     fn mask_replaces_every_match_and_keeps_the_rest() {
         let rules = rules(vec![rule(r"\d{4}", Action::Mask, &[])]);
         let mut attrs = vec![string_attribute("card", "card 1234 and 5678 end")];
-        assert_eq!(rules.redact_attributes(&mut attrs), 1);
+        assert_eq!(redact(&rules, &mut attrs), 1);
         assert_eq!(string(&attrs[0]), "card **** and **** end");
     }
 
@@ -182,7 +231,7 @@ mod tests {
         };
         let rules = Rules::compile(&config).expect("valid");
         let mut attrs = vec![string_attribute("k", "a secret")];
-        rules.redact_attributes(&mut attrs);
+        redact(&rules, &mut attrs);
         assert_eq!(string(&attrs[0]), "a $0${1}");
     }
 
@@ -190,24 +239,24 @@ mod tests {
     fn mask_ignores_empty_matches() {
         let rules = rules(vec![rule("x*", Action::Mask, &[])]);
         let mut attrs = vec![string_attribute("k", "abxxc")];
-        assert_eq!(rules.redact_attributes(&mut attrs), 1);
+        assert_eq!(redact(&rules, &mut attrs), 1);
         assert_eq!(string(&attrs[0]), "ab****c");
         let mut untouched = vec![string_attribute("k", "abc")];
-        assert_eq!(rules.redact_attributes(&mut untouched), 0);
+        assert_eq!(redact(&rules, &mut untouched), 0);
     }
 
     #[test]
     fn mask_that_yields_the_same_text_is_no_change() {
         let rules = rules(vec![rule(r"\*+", Action::Mask, &[])]);
         let mut attrs = vec![string_attribute("k", "****")];
-        assert_eq!(rules.redact_attributes(&mut attrs), 0);
+        assert_eq!(redact(&rules, &mut attrs), 0);
     }
 
     #[test]
     fn hash_replaces_the_whole_value_with_16_hex_digits() {
         let rules = rules(vec![rule("@", Action::Hash, &[])]);
         let mut attrs = vec![string_attribute("email", "ann@example.com")];
-        assert_eq!(rules.redact_attributes(&mut attrs), 1);
+        assert_eq!(redact(&rules, &mut attrs), 1);
         let hashed = string(&attrs[0]);
         assert_eq!(hashed.len(), 16);
         assert!(
@@ -227,7 +276,7 @@ mod tests {
             rule("[0-9a-f]", Action::Mask, &[]),
         ]);
         let mut attrs = vec![string_attribute("k", "a")];
-        assert_eq!(rules.redact_attributes(&mut attrs), 1);
+        assert_eq!(redact(&rules, &mut attrs), 1);
         assert_eq!(string(&attrs[0]), hash("a"));
     }
 
@@ -238,7 +287,7 @@ mod tests {
             rule(r"\*", Action::Hash, &[]),
         ]);
         let mut attrs = vec![string_attribute("k", "my secret")];
-        assert_eq!(rules.redact_attributes(&mut attrs), 1);
+        assert_eq!(redact(&rules, &mut attrs), 1);
         assert_eq!(string(&attrs[0]), hash("my ****"));
     }
 
@@ -250,7 +299,7 @@ mod tests {
             string_attribute("http.method", "GET"),
             string_attribute("user.name", "ann"),
         ];
-        assert_eq!(rules.redact_attributes(&mut attrs), 2);
+        assert_eq!(redact(&rules, &mut attrs), 2);
         assert_eq!(string(&attrs[0]), hash("42"));
         assert_eq!(string(&attrs[1]), "GET");
         assert_eq!(string(&attrs[2]), hash("ann"));
@@ -260,7 +309,7 @@ mod tests {
     fn non_string_values_are_left_alone() {
         let rules = rules(vec![rule(".", Action::Mask, &[])]);
         let mut attrs = vec![int_attribute("n", 1234), KeyValue::default()];
-        assert_eq!(rules.redact_attributes(&mut attrs), 0);
+        assert_eq!(redact(&rules, &mut attrs), 0);
     }
 
     #[test]
@@ -270,7 +319,7 @@ mod tests {
             array("tags", vec!["x1", "y", "x2"]),
             array("other", vec!["x"]),
         ];
-        assert_eq!(rules.redact_attributes(&mut attrs), 2);
+        assert_eq!(redact(&rules, &mut attrs), 2);
         let Some(Value::ArrayValue(tags)) = attrs[0].value.as_ref().and_then(|v| v.value.clone())
         else {
             panic!("still an array");

@@ -2,52 +2,46 @@
 
 use otelbridge::proto::ExportTraceServiceRequest;
 use otelbridge::proto::trace::v1::Span;
+use otelbridge::{At, Edits};
 
 use crate::policy::{Policy, Tally};
 
-/// Applies `policy` to a traces request in place.
-pub(crate) fn apply(policy: &Policy, request: &mut ExportTraceServiceRequest) -> Tally {
+/// Applies `policy` to a traces request, recording the changes in `edits`. Drop filters see the
+/// values as they came; dropped spans are not redacted.
+pub(crate) fn apply(
+    policy: &Policy,
+    request: &mut ExportTraceServiceRequest,
+    edits: &mut Edits,
+) -> Tally {
     let mut tally = Tally::default();
-    if !policy.filters.is_empty() {
-        for scope_spans in request
-            .resource_spans
-            .iter_mut()
-            .flat_map(|rs| &mut rs.scope_spans)
-        {
-            tally.dropped += policy
-                .filters
-                .retain(&mut scope_spans.spans, |span| &span.attributes);
-        }
-        if tally.dropped > 0 {
-            request.resource_spans.retain_mut(|rs| {
-                rs.scope_spans.retain(|ss| !ss.spans.is_empty());
-                !rs.scope_spans.is_empty()
-            });
-        }
-    }
-    if !policy.rules.is_empty() {
-        for resource_spans in &mut request.resource_spans {
-            let mut redacted = 0;
-            for scope_spans in &mut resource_spans.scope_spans {
-                redacted += policy.redact_scope(scope_spans.scope.as_mut());
-                for span in &mut scope_spans.spans {
-                    redacted += redact_span(policy, span);
+    for (r, resource_spans) in request.resource_spans.iter_mut().enumerate() {
+        let mut redacted = 0;
+        for (s, scope_spans) in resource_spans.scope_spans.iter_mut().enumerate() {
+            redacted += policy.redact_scope((r, s), scope_spans.scope.as_mut(), edits);
+            for (i, span) in scope_spans.spans.iter_mut().enumerate() {
+                if !tally.drops(policy, &span.attributes, At::record(r, s, i), edits) {
+                    redacted += redact_span(policy, (r, s, i), span, edits);
                 }
             }
-            tally.redacted += policy.finish_resource(&mut resource_spans.resource, redacted);
         }
+        let resource = resource_spans.resource.as_mut();
+        tally.redacted += policy.finish_resource(r, resource, redacted, edits);
     }
     tally
 }
 
-fn redact_span(policy: &Policy, span: &mut Span) -> u64 {
-    let rules = &policy.rules;
-    let mut redacted = rules.redact_attributes(&mut span.attributes);
-    for event in &mut span.events {
-        redacted += rules.redact_attributes(&mut event.attributes);
+fn redact_span(
+    policy: &Policy,
+    (r, s, i): (usize, usize, usize),
+    span: &mut Span,
+    edits: &mut Edits,
+) -> u64 {
+    let mut redacted = policy.redact(At::record(r, s, i), &mut span.attributes, edits);
+    for (e, event) in span.events.iter_mut().enumerate() {
+        redacted += policy.redact(At::event(r, s, i, e), &mut event.attributes, edits);
     }
-    for link in &mut span.links {
-        redacted += rules.redact_attributes(&mut link.attributes);
+    for (l, link) in span.links.iter_mut().enumerate() {
+        redacted += policy.redact(At::link(r, s, i, l), &mut link.attributes, edits);
     }
     redacted
 }
@@ -94,6 +88,8 @@ mod tests {
             .process_traces(&Context::background(), TracesBatch::from_bytes(&bytes))
             .await
             .expect("valid batch")
+            .resolve(request)
+            .expect("the edits apply to the batch")
     }
 
     fn spans(request: &ExportTraceServiceRequest) -> Vec<&Span> {

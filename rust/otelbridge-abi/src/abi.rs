@@ -13,7 +13,7 @@ use crate::{buffer, call, downstream, instance, library, panic};
 /// The ABI's major version: a host refuses a library whose major differs from its own.
 pub const OTELBRIDGE_ABI_MAJOR: u32 = 1;
 /// The ABI's minor version: additions that a host of the same major may ignore.
-pub const OTELBRIDGE_ABI_MINOR: u32 = 2;
+pub const OTELBRIDGE_ABI_MINOR: u32 = 3;
 
 /// Success.
 pub const OTB_STATUS_OK: u32 = 0;
@@ -40,6 +40,9 @@ pub const OTB_OUTCOME_UNCHANGED: u32 = 0;
 pub const OTB_OUTCOME_REPLACED: u32 = 1;
 /// The batch is dropped.
 pub const OTB_OUTCOME_DROPPED: u32 = 2;
+/// The batch passes on with the edits in `OtbResult.data` applied to the host's own copy (see
+/// ffi/README.md, "Edits"). Since ABI 1.3; an older host gets `OTB_OUTCOME_REPLACED` instead.
+pub const OTB_OUTCOME_EDITED: u32 = 3;
 
 /// Log levels of `OtbHostCallbacks.log`, and the most verbose level a sink records.
 pub const OTB_LOG_OFF: u32 = 0;
@@ -111,7 +114,8 @@ pub struct OtbResult {
     pub status: OtbStatus,
     /// For consume calls: `OTB_OUTCOME_*`.
     pub outcome: u32,
-    /// For `OTB_OUTCOME_REPLACED`: the new OTLP protobuf bytes (owned by the host once returned).
+    /// For `OTB_OUTCOME_REPLACED`: the new OTLP protobuf bytes; for `OTB_OUTCOME_EDITED`: the
+    /// edits. Owned by the host once returned.
     pub data: OtbBuf,
 }
 

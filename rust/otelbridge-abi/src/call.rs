@@ -14,8 +14,8 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::abi::{
-    OTB_OUTCOME_DROPPED, OTB_OUTCOME_REPLACED, OTB_OUTCOME_UNCHANGED, OtbInstance, OtbPending,
-    OtbPoll, OtbResult,
+    OTB_OUTCOME_DROPPED, OTB_OUTCOME_EDITED, OTB_OUTCOME_REPLACED, OTB_OUTCOME_UNCHANGED,
+    OtbInstance, OtbPending, OtbPoll, OtbResult,
 };
 use crate::instance::InstanceState;
 use crate::{buffer, context, library, panic, status};
@@ -179,7 +179,12 @@ unsafe fn component_future(
     let is_start = matches!(work, Work::Start);
     async move {
         match consume {
-            Some((Some(signal), data)) => state.instance.process(&cx, signal, data).await,
+            Some((Some(signal), data)) => match state.instance.process(&cx, signal, data).await {
+                Ok(Outcome::Edited(edits)) if !library::host_applies_edits() => {
+                    otelbridge::edits::apply_encoded(&edits, signal, data)
+                }
+                outcome => outcome,
+            },
             Some((None, _)) => Err(Error::new(ErrorKind::Internal, "unknown signal number")),
             None if is_start => state.instance.start(&cx).await.map(|()| Outcome::Unchanged),
             None => state
@@ -353,6 +358,16 @@ fn to_result(outcome: CallResult) -> OtbResult {
             status: status::ok(),
             outcome: OTB_OUTCOME_REPLACED,
             data: buffer::from_vec(bytes),
+        },
+        Ok(Outcome::Edited(edits)) if edits.is_empty() => OtbResult {
+            status: status::ok(),
+            outcome: OTB_OUTCOME_UNCHANGED,
+            data: buffer::EMPTY,
+        },
+        Ok(Outcome::Edited(edits)) => OtbResult {
+            status: status::ok(),
+            outcome: OTB_OUTCOME_EDITED,
+            data: buffer::from_vec(edits.into_bytes()),
         },
         Ok(Outcome::Dropped) => OtbResult {
             status: status::ok(),

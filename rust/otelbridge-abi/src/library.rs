@@ -91,6 +91,13 @@ pub(crate) fn factory(index: u32) -> Result<&'static Factory, Error> {
 }
 
 static HOST: OnceLock<OtbHostCallbacks> = OnceLock::new();
+static HOST_MINOR: OnceLock<u32> = OnceLock::new();
+
+/// Whether the host applies edits itself (ABI 1.3); if not, the library applies them and hands
+/// back the whole batch.
+pub(crate) fn host_applies_edits() -> bool {
+    HOST_MINOR.get().is_some_and(|minor| *minor >= 3)
+}
 
 /// The host's callbacks, once the handshake has happened.
 pub(crate) fn host() -> Option<&'static OtbHostCallbacks> {
@@ -153,6 +160,7 @@ pub(crate) fn handshake(
     }
     // The first handshake's callbacks stay: a host has one set for the life of the process.
     let installed = *HOST.get_or_init(|| callbacks);
+    HOST_MINOR.get_or_init(|| host_minor);
     telemetry::install(installed);
     log::install(callbacks.default_log_level);
     panic::install_hook();

@@ -13,6 +13,7 @@
 //! It also registers the example receiver, exporter and connector (`otlphttp_rs` twice and
 //! `spanstats`), so the Go tests drive them through the real collector helpers.
 
+mod everywhere;
 mod probe;
 mod probeext;
 mod probercv;

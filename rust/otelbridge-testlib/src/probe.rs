@@ -8,9 +8,11 @@ use otelbridge::proto::{
 };
 use otelbridge::telemetry::{self, Counter, Status};
 use otelbridge::{
-    Batch, Config, ConfigError, Context, CreateSettings, Error, ErrorKind, Factory, LogsBatch,
-    MetricsBatch, Outcome, Processor, ProcessorFactory, Signals, Stability, TracesBatch,
+    At, Batch, Config, ConfigError, Context, CreateSettings, Edits, Error, ErrorKind, Factory,
+    LogsBatch, MetricsBatch, Outcome, Processor, ProcessorFactory, Signals, Stability, TracesBatch,
 };
+
+use crate::everywhere::ProbeRequest;
 
 /// The metadata key whose value overrides the configured action for one call.
 pub const ACTION_KEY: &str = "probe-action";
@@ -23,6 +25,13 @@ pub enum Action {
     /// Decode, add the resource attribute `probe.seen = true` (and one `probe.md.<key>` per
     /// metadata key, `probe.peer`, and `probe.trace_*` when the call carries them), encode.
     Rewrite,
+    /// Make the same change as `Rewrite`, as edits.
+    Edit,
+    /// Make the `edit-everywhere` edits (see `everywhere.rs`).
+    EditEverywhere,
+    /// Make the `edit-everywhere` edits, resolve them here, and return the whole batch: what
+    /// Go must produce from `EditEverywhere`.
+    EditEverywhereResolved,
     /// Drop it.
     Drop,
     /// Fail with this kind (retryable errors carry a 2s retry-after and gRPC/HTTP codes).
@@ -45,6 +54,9 @@ impl Action {
         match self {
             Action::Pass => "pass",
             Action::Rewrite => "rewrite",
+            Action::Edit => "edit",
+            Action::EditEverywhere => "edit-everywhere",
+            Action::EditEverywhereResolved => "edit-everywhere-resolved",
             Action::Drop => "drop",
             Action::Fail(_) => "fail",
             Action::Panic => "panic",
@@ -64,6 +76,9 @@ impl std::str::FromStr for Action {
         Ok(match verb {
             "pass" => Action::Pass,
             "rewrite" => Action::Rewrite,
+            "edit" => Action::Edit,
+            "edit-everywhere" => Action::EditEverywhere,
+            "edit-everywhere-resolved" => Action::EditEverywhereResolved,
             "drop" => Action::Drop,
             "panic" => Action::Panic,
             "yield" => Action::YieldThenRewrite,
@@ -137,11 +152,10 @@ impl Probe {
         }
     }
 
-    async fn run<T: prost::Message + Default>(
+    async fn run<T: ProbeRequest>(
         &self,
         ctx: &Context,
         batch: Batch<'_, T>,
-        mark: fn(&mut T, &[KeyValue]),
     ) -> Result<Outcome<T>, Error> {
         let mut action = self.action(ctx)?;
         self.batches.add(1.0, &[("action", action.name())]);
@@ -151,7 +165,12 @@ impl Probe {
         }
         match action {
             Action::Pass | Action::YieldThenRewrite => Ok(Outcome::Unchanged),
-            Action::Rewrite => {
+            Action::EditEverywhere => Ok(Outcome::Edited(batch.decode()?.everywhere())),
+            Action::EditEverywhereResolved => {
+                let message = batch.decode()?;
+                Outcome::Edited(message.everywhere()).resolve(&message)
+            }
+            Action::Rewrite | Action::Edit => {
                 let mut message = batch.decode()?;
                 let mut attributes = vec![string_attribute("probe.seen", "true")];
                 for (key, values) in ctx.metadata().iter() {
@@ -170,7 +189,16 @@ impl Probe {
                     attributes.push(string_attribute("probe.trace_flags", &flags));
                     attributes.push(string_attribute("probe.trace_state", trace.trace_state()));
                 }
-                mark(&mut message, &attributes);
+                if action == Action::Edit {
+                    let mut edits = Edits::new();
+                    for resource in 0..message.resources() {
+                        for kv in &attributes {
+                            edits.set(At::resource(resource), &kv.key, string(kv));
+                        }
+                    }
+                    return Ok(Outcome::Edited(edits));
+                }
+                message.mark(&attributes);
                 Ok(Outcome::Replaced(message))
             }
             Action::Drop => Ok(Outcome::Dropped),
@@ -206,6 +234,13 @@ fn failure(kind: ErrorKind) -> Error {
     }
 }
 
+fn string(kv: &KeyValue) -> &str {
+    match kv.value.as_ref().and_then(|v| v.value.as_ref()) {
+        Some(any_value::Value::StringValue(text)) => text,
+        _ => "",
+    }
+}
+
 fn string_attribute(key: &str, value: &str) -> KeyValue {
     KeyValue {
         key: key.to_owned(),
@@ -222,15 +257,7 @@ impl Processor for Probe {
         ctx: &Context,
         batch: TracesBatch<'_>,
     ) -> Result<Outcome<ExportTraceServiceRequest>, Error> {
-        self.run(ctx, batch, |m: &mut ExportTraceServiceRequest, attrs| {
-            for rs in &mut m.resource_spans {
-                rs.resource
-                    .get_or_insert_with(Default::default)
-                    .attributes
-                    .extend_from_slice(attrs);
-            }
-        })
-        .await
+        self.run(ctx, batch).await
     }
 
     async fn process_metrics(
@@ -238,15 +265,7 @@ impl Processor for Probe {
         ctx: &Context,
         batch: MetricsBatch<'_>,
     ) -> Result<Outcome<ExportMetricsServiceRequest>, Error> {
-        self.run(ctx, batch, |m: &mut ExportMetricsServiceRequest, attrs| {
-            for rm in &mut m.resource_metrics {
-                rm.resource
-                    .get_or_insert_with(Default::default)
-                    .attributes
-                    .extend_from_slice(attrs);
-            }
-        })
-        .await
+        self.run(ctx, batch).await
     }
 
     async fn process_logs(
@@ -254,15 +273,7 @@ impl Processor for Probe {
         ctx: &Context,
         batch: LogsBatch<'_>,
     ) -> Result<Outcome<ExportLogsServiceRequest>, Error> {
-        self.run(ctx, batch, |m: &mut ExportLogsServiceRequest, attrs| {
-            for rl in &mut m.resource_logs {
-                rl.resource
-                    .get_or_insert_with(Default::default)
-                    .attributes
-                    .extend_from_slice(attrs);
-            }
-        })
-        .await
+        self.run(ctx, batch).await
     }
 }
 

@@ -4,10 +4,10 @@ use std::marker::PhantomData;
 
 use prost::Message;
 
-use crate::Error;
 use crate::proto::{
     ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest,
 };
+use crate::{Edits, Error};
 
 /// One batch of telemetry as OTLP `Export*ServiceRequest` protobuf bytes, borrowed for the call.
 ///
@@ -51,8 +51,11 @@ impl<'a, T: Message + Default> Batch<'a, T> {
 pub enum Outcome<T> {
     /// Pass the batch on as it came: Go keeps its own data and decodes nothing.
     Unchanged,
-    /// Pass this batch on instead.
+    /// Pass this batch on instead. Costs a full encode here and a full decode in Go: prefer
+    /// [`Outcome::Edited`] when the change is a few values or records.
     Replaced(T),
+    /// Pass the batch on with these changes, which Go applies to the data it already has.
+    Edited(Edits),
     /// Pass nothing on (the batch is filtered out); the caller sees success.
     Dropped,
 }
@@ -63,6 +66,7 @@ impl<T: Message> Outcome<T> {
         match self {
             Outcome::Unchanged => Outcome::Unchanged,
             Outcome::Replaced(message) => Outcome::Replaced(message.encode_to_vec()),
+            Outcome::Edited(edits) => Outcome::Edited(edits),
             Outcome::Dropped => Outcome::Dropped,
         }
     }

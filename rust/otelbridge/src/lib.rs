@@ -53,6 +53,7 @@ pub mod config;
 mod connector;
 mod context;
 pub mod duration;
+pub mod edits;
 mod error;
 mod exporter;
 mod extension;
@@ -70,6 +71,7 @@ pub use component::{ComponentType, InvalidComponentType, Kind, Signal, Signals, 
 pub use config::{Config, ConfigError};
 pub use connector::{Connector, ConnectorFactory};
 pub use context::{Context, Metadata, TraceContext};
+pub use edits::{At, EditValue, Editable, Edits};
 pub use error::{Error, ErrorKind};
 pub use exporter::{Exporter, ExporterFactory};
 pub use extension::{Extension, ExtensionFactory};

@@ -1,0 +1,378 @@
+//! Edits: a processor's changes to the batch it received, addressed by index, for the host to
+//! apply to its own copy.
+//!
+//! Returning a whole new batch ([`Outcome::Replaced`](crate::Outcome::Replaced)) costs a full
+//! encode in Rust and a full decode in Go, however small the change. Most processors change a few
+//! attribute values or drop a few records; [`Outcome::Edited`](crate::Outcome::Edited) sends just
+//! those changes, and the collector applies them to the data it already has.
+//!
+//! Every edit addresses the batch *as the processor received it*: indices are positions in the
+//! decoded request (`resource_spans[r].scope_spans[s].spans[i]` and so on). Edits apply in the
+//! order they were made, and drops after every other edit, so dropping never shifts the indices
+//! of later edits.
+
+mod apply;
+mod wire;
+
+use std::fmt;
+
+use crate::proto::common::v1::AnyValue;
+
+pub use apply::{Editable, apply_encoded};
+
+/// Where an edit applies: one attribute map (or record) of the batch, by index.
+///
+/// "Record" means a span, a metric or a log record, as the signal has them. A metric's record
+/// attributes are its `metadata`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum At {
+    /// `resource_*[resource].resource`.
+    Resource {
+        /// Index of the resource.
+        resource: u32,
+    },
+    /// `resource_*[resource].scope_*[scope].scope`.
+    Scope {
+        /// Index of the resource.
+        resource: u32,
+        /// Index of the scope within the resource.
+        scope: u32,
+    },
+    /// A span, metric or log record.
+    Record {
+        /// Index of the resource.
+        resource: u32,
+        /// Index of the scope within the resource.
+        scope: u32,
+        /// Index of the span, metric or log record within the scope.
+        record: u32,
+    },
+    /// One event of a span.
+    Event {
+        /// Index of the resource.
+        resource: u32,
+        /// Index of the scope within the resource.
+        scope: u32,
+        /// Index of the span within the scope.
+        span: u32,
+        /// Index of the event within the span.
+        event: u32,
+    },
+    /// One link of a span.
+    Link {
+        /// Index of the resource.
+        resource: u32,
+        /// Index of the scope within the resource.
+        scope: u32,
+        /// Index of the span within the scope.
+        span: u32,
+        /// Index of the link within the span.
+        link: u32,
+    },
+    /// One data point of a metric, whatever its type.
+    DataPoint {
+        /// Index of the resource.
+        resource: u32,
+        /// Index of the scope within the resource.
+        scope: u32,
+        /// Index of the metric within the scope.
+        metric: u32,
+        /// Index of the data point within the metric.
+        point: u32,
+    },
+    /// One exemplar of a data point (its `filtered_attributes`).
+    Exemplar {
+        /// Index of the resource.
+        resource: u32,
+        /// Index of the scope within the resource.
+        scope: u32,
+        /// Index of the metric within the scope.
+        metric: u32,
+        /// Index of the data point within the metric.
+        point: u32,
+        /// Index of the exemplar within the data point.
+        exemplar: u32,
+    },
+}
+
+/// Indices come from `enumerate()` over a decoded request: a protobuf message is under 2 GiB,
+/// so none exceeds `u32`.
+fn index(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+impl At {
+    /// The resource at `resource`.
+    pub fn resource(resource: usize) -> At {
+        At::Resource {
+            resource: index(resource),
+        }
+    }
+
+    /// The scope at `[resource][scope]`.
+    pub fn scope(resource: usize, scope: usize) -> At {
+        At::Scope {
+            resource: index(resource),
+            scope: index(scope),
+        }
+    }
+
+    /// The span, metric or log record at `[resource][scope][record]`.
+    pub fn record(resource: usize, scope: usize, record: usize) -> At {
+        At::Record {
+            resource: index(resource),
+            scope: index(scope),
+            record: index(record),
+        }
+    }
+
+    /// The event at `[resource][scope][span].events[event]`.
+    pub fn event(resource: usize, scope: usize, span: usize, event: usize) -> At {
+        At::Event {
+            resource: index(resource),
+            scope: index(scope),
+            span: index(span),
+            event: index(event),
+        }
+    }
+
+    /// The link at `[resource][scope][span].links[link]`.
+    pub fn link(resource: usize, scope: usize, span: usize, link: usize) -> At {
+        At::Link {
+            resource: index(resource),
+            scope: index(scope),
+            span: index(span),
+            link: index(link),
+        }
+    }
+
+    /// The data point at `[resource][scope][metric]` data points `[point]`.
+    pub fn data_point(resource: usize, scope: usize, metric: usize, point: usize) -> At {
+        At::DataPoint {
+            resource: index(resource),
+            scope: index(scope),
+            metric: index(metric),
+            point: index(point),
+        }
+    }
+
+    /// The exemplar at `[resource][scope][metric]` data points `[point]` exemplars `[exemplar]`.
+    pub fn exemplar(
+        resource: usize,
+        scope: usize,
+        metric: usize,
+        point: usize,
+        exemplar: usize,
+    ) -> At {
+        At::Exemplar {
+            resource: index(resource),
+            scope: index(scope),
+            metric: index(metric),
+            point: index(point),
+            exemplar: index(exemplar),
+        }
+    }
+}
+
+impl fmt::Display for At {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            At::Resource { resource } => write!(f, "resource {resource}"),
+            At::Scope { resource, scope } => write!(f, "scope {resource}/{scope}"),
+            At::Record {
+                resource,
+                scope,
+                record,
+            } => write!(f, "record {resource}/{scope}/{record}"),
+            At::Event {
+                resource,
+                scope,
+                span,
+                event,
+            } => write!(f, "event {resource}/{scope}/{span}/{event}"),
+            At::Link {
+                resource,
+                scope,
+                span,
+                link,
+            } => write!(f, "link {resource}/{scope}/{span}/{link}"),
+            At::DataPoint {
+                resource,
+                scope,
+                metric,
+                point,
+            } => write!(f, "data point {resource}/{scope}/{metric}/{point}"),
+            At::Exemplar {
+                resource,
+                scope,
+                metric,
+                point,
+                exemplar,
+            } => write!(f, "exemplar {resource}/{scope}/{metric}/{point}/{exemplar}"),
+        }
+    }
+}
+
+/// A value an edit sets.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EditValue {
+    /// A string.
+    Str(String),
+    /// A 64-bit integer.
+    Int(i64),
+    /// A double.
+    Double(f64),
+    /// A boolean.
+    Bool(bool),
+    /// Bytes.
+    Bytes(Vec<u8>),
+    /// Any other value (arrays, key-value lists), sent as protobuf.
+    Any(AnyValue),
+}
+
+impl From<&str> for EditValue {
+    fn from(value: &str) -> EditValue {
+        EditValue::Str(value.to_owned())
+    }
+}
+
+impl From<String> for EditValue {
+    fn from(value: String) -> EditValue {
+        EditValue::Str(value)
+    }
+}
+
+impl From<i64> for EditValue {
+    fn from(value: i64) -> EditValue {
+        EditValue::Int(value)
+    }
+}
+
+impl From<f64> for EditValue {
+    fn from(value: f64) -> EditValue {
+        EditValue::Double(value)
+    }
+}
+
+impl From<bool> for EditValue {
+    fn from(value: bool) -> EditValue {
+        EditValue::Bool(value)
+    }
+}
+
+impl From<AnyValue> for EditValue {
+    fn from(value: AnyValue) -> EditValue {
+        EditValue::Any(value)
+    }
+}
+
+/// One edit, as [`Edits::iter`] reads it back.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit<'a> {
+    /// Sets attribute `key` at `at`, in place if present, else appended.
+    Set {
+        /// Where.
+        at: At,
+        /// The attribute key.
+        key: &'a str,
+        /// The new value.
+        value: EditValue,
+    },
+    /// Removes attribute `key` at `at` (the last attribute takes its place, as pdata does).
+    Remove {
+        /// Where.
+        at: At,
+        /// The attribute key.
+        key: &'a str,
+    },
+    /// Sets the body of the log record at `at`.
+    SetBody {
+        /// The log record.
+        at: At,
+        /// The new body.
+        value: EditValue,
+    },
+    /// Drops the record, data point, event or link at `at`.
+    Drop {
+        /// What goes.
+        at: At,
+    },
+}
+
+/// A processor's changes to one batch, kept in the flat encoding the host reads (see
+/// `ffi/README.md`, "Edits"), so handing them over copies nothing.
+#[derive(Clone, Default, PartialEq)]
+pub struct Edits {
+    wire: Vec<u8>,
+    count: usize,
+}
+
+impl Edits {
+    /// No edits yet.
+    pub fn new() -> Edits {
+        Edits::default()
+    }
+
+    /// Whether there are no edits.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// How many edits there are.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// Sets attribute `key` at `at` to `value`, in place if the key is there, else appended.
+    pub fn set(&mut self, at: At, key: &str, value: impl Into<EditValue>) -> &mut Edits {
+        wire::put_set(&mut self.wire, at, key, &value.into());
+        self.count += 1;
+        self
+    }
+
+    /// Removes attribute `key` at `at`, if present.
+    pub fn remove(&mut self, at: At, key: &str) -> &mut Edits {
+        wire::put_remove(&mut self.wire, at, key);
+        self.count += 1;
+        self
+    }
+
+    /// Sets the body of the log record at `at` (an [`At::Record`] of a logs batch).
+    pub fn set_body(&mut self, at: At, value: impl Into<EditValue>) -> &mut Edits {
+        wire::put_set_body(&mut self.wire, at, &value.into());
+        self.count += 1;
+        self
+    }
+
+    /// Drops the span, metric, log record, data point, event or link at `at`.
+    ///
+    /// Drops apply after every other edit. A metric left with no data points by drops goes too,
+    /// then a scope left with no records, then a resource left with no scopes; containers that
+    /// were empty to begin with stay.
+    pub fn drop(&mut self, at: At) -> &mut Edits {
+        wire::put_drop(&mut self.wire, at);
+        self.count += 1;
+        self
+    }
+
+    /// Reads the edits back in order.
+    pub fn iter(&self) -> impl Iterator<Item = Edit<'_>> + '_ {
+        wire::Reader::new(&self.wire).map(|edit| edit.expect("Edits holds only what it encoded"))
+    }
+
+    /// The flat encoding, as the host receives it.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.wire
+    }
+
+    /// Takes the flat encoding.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.wire
+    }
+}
+
+impl fmt::Debug for Edits {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
