@@ -1,6 +1,6 @@
 //! Drop filters: which spans, data points and log records to remove.
 
-use otelbridge::proto::common::v1::{KeyValue, any_value::Value};
+use otelbridge::view::Attributes;
 use regex::Regex;
 
 use crate::config::RedactConfig;
@@ -29,15 +29,12 @@ impl Filters {
 
     /// Whether a record with these attributes is to be dropped: some filter's attribute is
     /// present with a string value its pattern matches.
-    pub(crate) fn matches(&self, attributes: &[KeyValue]) -> bool {
+    pub(crate) fn matches(&self, attributes: Attributes<'_>) -> bool {
         self.filters.iter().any(|(key, pattern)| {
             attributes
-                .iter()
-                .filter(|kv| kv.key == *key)
-                .filter_map(|kv| match kv.value.as_ref()?.value.as_ref()? {
-                    Value::StringValue(text) => Some(text),
-                    _ => None,
-                })
+                .clone()
+                .filter(|attribute| attribute.key() == key)
+                .filter_map(|attribute| attribute.str())
                 .any(|text| pattern.is_match(text))
         })
     }
@@ -47,7 +44,12 @@ impl Filters {
 mod tests {
     use super::*;
     use crate::config::DropFilter;
-    use crate::testutil::{int_attribute, string_attribute};
+    use crate::testutil::{int_attribute, string_attribute, viewed};
+    use otelbridge::proto::common::v1::KeyValue;
+
+    fn matches(filters: &Filters, attributes: &[KeyValue]) -> bool {
+        viewed(attributes, |view| filters.matches(view))
+    }
 
     fn filters(pairs: &[(&str, &str)]) -> Filters {
         let config = RedactConfig {
@@ -66,21 +68,30 @@ mod tests {
     #[test]
     fn matches_the_named_attribute_only() {
         let filters = filters(&[("http.route", "^/health")]);
-        assert!(filters.matches(&[string_attribute("http.route", "/healthz")]));
-        assert!(!filters.matches(&[string_attribute("http.route", "/api/health")]));
-        assert!(!filters.matches(&[string_attribute("url.path", "/healthz")]));
-        assert!(!filters.matches(&[]));
+        assert!(matches(
+            &filters,
+            &[string_attribute("http.route", "/healthz")]
+        ));
+        assert!(!matches(
+            &filters,
+            &[string_attribute("http.route", "/api/health")]
+        ));
+        assert!(!matches(
+            &filters,
+            &[string_attribute("url.path", "/healthz")]
+        ));
+        assert!(!matches(&filters, &[]));
     }
 
     #[test]
     fn any_filter_is_enough() {
         let filters = filters(&[("a", "x"), ("b", "y")]);
-        assert!(filters.matches(&[string_attribute("b", "yes")]));
+        assert!(matches(&filters, &[string_attribute("b", "yes")]));
     }
 
     #[test]
     fn non_string_values_never_match() {
         let filters = filters(&[("code", "200")]);
-        assert!(!filters.matches(&[int_attribute("code", 200)]));
+        assert!(!matches(&filters, &[int_attribute("code", 200)]));
     }
 }

@@ -1,57 +1,52 @@
 //! Logs: resource, scope and log record attributes and log record bodies are redacted; log
 //! records are dropped.
 
-use otelbridge::proto::ExportLogsServiceRequest;
-use otelbridge::proto::logs::v1::LogRecord;
+use otelbridge::view::{LogRecordView, LogsView};
 use otelbridge::{At, Edits};
 
 use crate::policy::{Policy, Tally};
-use crate::rules::edit_value;
 
-/// Applies `policy` to a logs request, recording the changes in `edits`. Drop filters see the
-/// values as they came; dropped records are not redacted.
-pub(crate) fn apply(
-    policy: &Policy,
-    request: &mut ExportLogsServiceRequest,
-    edits: &mut Edits,
-) -> Tally {
+/// Applies `policy` to a logs request read in place, recording the changes in `edits`. Drop
+/// filters see the values as they came; dropped records are not redacted.
+pub(crate) fn apply(policy: &Policy, request: LogsView<'_>, edits: &mut Edits) -> Tally {
     let mut tally = Tally::default();
-    for (r, resource_logs) in request.resource_logs.iter_mut().enumerate() {
+    for (r, resource) in request.resources().enumerate() {
         let mut redacted = 0;
-        for (s, scope_logs) in resource_logs.scope_logs.iter_mut().enumerate() {
-            redacted += policy.redact_scope((r, s), scope_logs.scope.as_mut(), edits);
-            for (i, record) in scope_logs.log_records.iter_mut().enumerate() {
+        for (s, scope) in resource.scopes().enumerate() {
+            redacted += policy.redact(At::scope(r, s), scope.attributes(), edits);
+            for (i, record) in scope.records().enumerate() {
                 let at = At::record(r, s, i);
-                if !tally.drops(policy, &record.attributes, at, edits) {
+                if !tally.drops(policy, record.attributes(), at, edits) {
                     redacted += redact_record(policy, at, record, edits);
                 }
             }
         }
-        let resource = resource_logs.resource.as_mut();
-        tally.redacted += policy.finish_resource(r, resource, redacted, edits);
+        tally.redacted += policy.finish_resource(r, resource.attributes(), redacted, edits);
     }
     tally
 }
 
-fn redact_record(policy: &Policy, at: At, record: &mut LogRecord, edits: &mut Edits) -> u64 {
+fn redact_record(policy: &Policy, at: At, record: LogRecordView<'_>, edits: &mut Edits) -> u64 {
     let mut redacted = 0;
-    if let Some(body) = record.body.as_mut() {
-        redacted = policy.rules.redact_body(body);
-        if redacted > 0 {
-            edits.set_body(at, edit_value(body));
+    if let Some(body) = record.body() {
+        let decode = || record.decode_body().unwrap_or_default();
+        if let Some((changed, value)) = policy.rules.redact_view(None, body, decode) {
+            redacted = changed;
+            edits.set_body(at, value);
         }
     }
-    redacted + policy.redact(at, &mut record.attributes, edits)
+    redacted + policy.redact(at, record.attributes(), edits)
 }
 
 #[cfg(test)]
 mod tests {
     use otelbridge::prost::Message;
+    use otelbridge::proto::ExportLogsServiceRequest;
     use otelbridge::proto::common::v1::{AnyValue, KeyValue, KeyValueList, any_value::Value};
+    use otelbridge::proto::logs::v1::LogRecord;
     use otelbridge::proto::logs::v1::{ResourceLogs, ScopeLogs};
     use otelbridge::{Context, LogsBatch, Outcome, Processor};
 
-    use super::*;
     use crate::rules::hash;
     use crate::testutil::{get, get_int, processor, replaced, resource, string_attribute};
 

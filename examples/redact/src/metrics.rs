@@ -1,97 +1,58 @@
 //! Metrics: resource, scope, metric metadata, data point and exemplar attributes are redacted;
 //! data points (of every metric type) are dropped.
 
-use otelbridge::proto::ExportMetricsServiceRequest;
-use otelbridge::proto::common::v1::KeyValue;
-use otelbridge::proto::metrics::v1::metric::Data;
-use otelbridge::proto::metrics::v1::{Exemplar, Metric};
+use otelbridge::view::MetricsView;
 use otelbridge::{At, Edits};
 
 use crate::policy::{Policy, Tally};
 
-/// Applies `policy` to a metrics request, recording the changes in `edits`. Drop filters see
-/// data point attributes as they came; dropped points are not redacted, nor is a metric whose
-/// points all went.
-pub(crate) fn apply(
-    policy: &Policy,
-    request: &mut ExportMetricsServiceRequest,
-    edits: &mut Edits,
-) -> Tally {
+/// Applies `policy` to a metrics request read in place, recording the changes in `edits`. Drop
+/// filters see data point attributes as they came; dropped points are not redacted, nor is a
+/// metric whose points all went.
+pub(crate) fn apply(policy: &Policy, request: MetricsView<'_>, edits: &mut Edits) -> Tally {
     let mut tally = Tally::default();
-    for (r, resource_metrics) in request.resource_metrics.iter_mut().enumerate() {
+    for (r, resource) in request.resources().enumerate() {
         let mut redacted = 0;
-        for (s, scope_metrics) in resource_metrics.scope_metrics.iter_mut().enumerate() {
-            redacted += policy.redact_scope((r, s), scope_metrics.scope.as_mut(), edits);
-            for (m, metric) in scope_metrics.metrics.iter_mut().enumerate() {
+        for (s, scope) in resource.scopes().enumerate() {
+            redacted += policy.redact(At::scope(r, s), scope.attributes(), edits);
+            for (m, metric) in scope.records().enumerate() {
                 let (mut points, mut kept) = (0, 0);
-                each_point(metric, |p, attributes, exemplars| {
+                for (p, point) in metric.data_points().enumerate() {
                     points += 1;
                     let at = At::data_point(r, s, m, p);
-                    if tally.drops(policy, attributes, at, edits) {
-                        return;
+                    if tally.drops(policy, point.attributes(), at, edits) {
+                        continue;
                     }
                     kept += 1;
-                    redacted += policy.redact(at, attributes, edits);
-                    for (x, exemplar) in exemplars.iter_mut().enumerate() {
+                    redacted += policy.redact(at, point.attributes(), edits);
+                    for (x, exemplar) in point.exemplars().enumerate() {
                         let at = At::exemplar(r, s, m, p, x);
-                        redacted += policy.redact(at, &mut exemplar.filtered_attributes, edits);
+                        redacted += policy.redact(at, exemplar.filtered_attributes(), edits);
                     }
-                });
+                }
                 if points == 0 || kept > 0 {
-                    redacted += policy.redact(At::record(r, s, m), &mut metric.metadata, edits);
+                    redacted += policy.redact(At::record(r, s, m), metric.metadata(), edits);
                 }
             }
         }
-        let resource = resource_metrics.resource.as_mut();
-        tally.redacted += policy.finish_resource(r, resource, redacted, edits);
+        tally.redacted += policy.finish_resource(r, resource.attributes(), redacted, edits);
     }
     tally
-}
-
-/// Visits every data point of a metric, whatever its type, with its index, attributes and
-/// exemplars (none for summaries).
-fn each_point(metric: &mut Metric, mut visit: impl FnMut(usize, &mut [KeyValue], &mut [Exemplar])) {
-    match metric.data.as_mut() {
-        Some(Data::Gauge(gauge)) => {
-            for (p, point) in gauge.data_points.iter_mut().enumerate() {
-                visit(p, &mut point.attributes, &mut point.exemplars);
-            }
-        }
-        Some(Data::Sum(sum)) => {
-            for (p, point) in sum.data_points.iter_mut().enumerate() {
-                visit(p, &mut point.attributes, &mut point.exemplars);
-            }
-        }
-        Some(Data::Histogram(h)) => {
-            for (p, point) in h.data_points.iter_mut().enumerate() {
-                visit(p, &mut point.attributes, &mut point.exemplars);
-            }
-        }
-        Some(Data::ExponentialHistogram(h)) => {
-            for (p, point) in h.data_points.iter_mut().enumerate() {
-                visit(p, &mut point.attributes, &mut point.exemplars);
-            }
-        }
-        Some(Data::Summary(summary)) => {
-            for (p, point) in summary.data_points.iter_mut().enumerate() {
-                visit(p, &mut point.attributes, &mut []);
-            }
-        }
-        None => {}
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use otelbridge::prost::Message;
+    use otelbridge::proto::ExportMetricsServiceRequest;
     use otelbridge::proto::common::v1::KeyValue;
+    use otelbridge::proto::metrics::v1::metric::Data;
+    use otelbridge::proto::metrics::v1::{Exemplar, Metric};
     use otelbridge::proto::metrics::v1::{
         ExponentialHistogram, ExponentialHistogramDataPoint, Gauge, Histogram, HistogramDataPoint,
         NumberDataPoint, ResourceMetrics, ScopeMetrics, Sum, Summary, SummaryDataPoint,
     };
     use otelbridge::{Context, MetricsBatch, Outcome, Processor};
 
-    use super::*;
     use crate::rules::hash;
     use crate::testutil::{get, get_int, processor, replaced, resource, string_attribute};
 

@@ -1,7 +1,6 @@
 //! Everything one processor applies to a batch: its rules, its drop filters and its summary key.
 
-use otelbridge::proto::common::v1::{InstrumentationScope, KeyValue};
-use otelbridge::proto::resource::v1::Resource;
+use otelbridge::view::Attributes;
 use otelbridge::{At, Edits};
 
 use crate::config::RedactConfig;
@@ -44,7 +43,7 @@ impl Tally {
     pub(crate) fn drops(
         &mut self,
         policy: &Policy,
-        attributes: &[KeyValue],
+        attributes: Attributes<'_>,
         at: At,
         edits: &mut Edits,
     ) -> bool {
@@ -74,20 +73,11 @@ impl Policy {
     }
 
     /// Redacts the attributes at `at` into `edits`; returns how many values changed.
-    pub(crate) fn redact(&self, at: At, attributes: &mut [KeyValue], edits: &mut Edits) -> u64 {
+    pub(crate) fn redact(&self, at: At, attributes: Attributes<'_>, edits: &mut Edits) -> u64 {
+        if self.rules.is_empty() {
+            return 0;
+        }
         self.rules.redact_attributes_into(at, attributes, edits)
-    }
-
-    /// Redacts the attributes of scope `scope` of resource `resource` into `edits`.
-    pub(crate) fn redact_scope(
-        &self,
-        (resource, scope): (usize, usize),
-        instrumentation: Option<&mut InstrumentationScope>,
-        edits: &mut Edits,
-    ) -> u64 {
-        instrumentation.map_or(0, |s| {
-            self.redact(At::scope(resource, scope), &mut s.attributes, edits)
-        })
     }
 
     /// Redacts resource `index`'s own attributes into `edits`, then, if `in_records` (the values
@@ -96,12 +86,12 @@ impl Policy {
     pub(crate) fn finish_resource(
         &self,
         index: usize,
-        resource: Option<&mut Resource>,
+        attributes: Attributes<'_>,
         in_records: u64,
         edits: &mut Edits,
     ) -> u64 {
         let at = At::resource(index);
-        let own = resource.map_or(0, |r| self.redact(at, &mut r.attributes, edits));
+        let own = self.redact(at, attributes, edits);
         let total = in_records + own;
         if let (Some(key), true) = (&self.summary_attribute, total > 0) {
             edits.set(at, key, i64::try_from(total).unwrap_or(i64::MAX));

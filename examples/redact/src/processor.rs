@@ -1,11 +1,10 @@
 //! The processor: decode, apply the policy, and hand back the smallest honest outcome.
 
-use otelbridge::prost::Message;
 use otelbridge::proto::{
     ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest,
 };
 use otelbridge::{
-    Batch, Config, Context, Edits, Error, ErrorKind, LogsBatch, MetricsBatch, Outcome, Processor,
+    Config, Context, Edits, Error, ErrorKind, LogsBatch, MetricsBatch, Outcome, Processor,
     TracesBatch,
 };
 
@@ -41,21 +40,20 @@ impl RedactProcessor {
         self.counters.snapshot()
     }
 
-    /// Applies the policy to one batch. `Unchanged` (nothing sent back) when no rule or filter
-    /// matched, `Dropped` when filters removed every record, and otherwise `Edited`: only the
-    /// changed values and dropped records cross back, not the whole batch.
-    fn run<T: Message + Default>(
+    /// Applies the policy to one batch through `apply`, which reads it in place (a view) and
+    /// records its changes. `Unchanged` (nothing sent back) when no rule or filter matched,
+    /// `Dropped` when filters removed every record, and otherwise `Edited`: only the changed
+    /// values and dropped records cross back, not the whole batch.
+    fn run<T>(
         &self,
         signal: &'static str,
-        batch: Batch<'_, T>,
-        apply: fn(&Policy, &mut T, &mut Edits) -> Tally,
+        apply: impl FnOnce(&Policy, &mut Edits) -> Result<Tally, Error>,
     ) -> Result<Outcome<T>, Error> {
         let (tally, outcome) = if self.policy.is_noop() {
             (Tally::default(), Outcome::Unchanged)
         } else {
-            let mut request = batch.decode()?;
             let mut edits = Edits::new();
-            let tally = apply(&self.policy, &mut request, &mut edits);
+            let tally = apply(&self.policy, &mut edits)?;
             let outcome = if tally.is_nothing() {
                 Outcome::Unchanged
             } else if tally.dropped_all() {
@@ -82,7 +80,9 @@ impl Processor for RedactProcessor {
         _ctx: &Context,
         batch: TracesBatch<'_>,
     ) -> Result<Outcome<ExportTraceServiceRequest>, Error> {
-        self.run("traces", batch, traces::apply)
+        self.run("traces", |policy, edits| {
+            Ok(traces::apply(policy, batch.view()?, edits))
+        })
     }
 
     async fn process_metrics(
@@ -90,7 +90,9 @@ impl Processor for RedactProcessor {
         _ctx: &Context,
         batch: MetricsBatch<'_>,
     ) -> Result<Outcome<ExportMetricsServiceRequest>, Error> {
-        self.run("metrics", batch, metrics::apply)
+        self.run("metrics", |policy, edits| {
+            Ok(metrics::apply(policy, batch.view()?, edits))
+        })
     }
 
     async fn process_logs(
@@ -98,7 +100,9 @@ impl Processor for RedactProcessor {
         _ctx: &Context,
         batch: LogsBatch<'_>,
     ) -> Result<Outcome<ExportLogsServiceRequest>, Error> {
-        self.run("logs", batch, logs::apply)
+        self.run("logs", |policy, edits| {
+            Ok(logs::apply(policy, batch.view()?, edits))
+        })
     }
 }
 
@@ -106,6 +110,7 @@ impl Processor for RedactProcessor {
 mod tests {
     use super::*;
     use crate::testutil::processor;
+    use otelbridge::prost::Message;
     use otelbridge::proto::trace::v1::{ResourceSpans, ScopeSpans, Span};
 
     fn one_span_bytes() -> Vec<u8> {

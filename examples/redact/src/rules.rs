@@ -6,7 +6,8 @@
 //! replaces every non-empty match with the mask text; a hash rule that matches replaces the whole
 //! value with its hash and ends the rules for that value.
 
-use otelbridge::proto::common::v1::{AnyValue, KeyValue, any_value::Value};
+use otelbridge::proto::common::v1::{AnyValue, any_value::Value};
+use otelbridge::view::{Attributes, ValueView};
 use otelbridge::{At, EditValue, Edits};
 use regex::Regex;
 use sha2::{Digest, Sha256};
@@ -67,31 +68,46 @@ impl Rules {
         self.rules.is_empty()
     }
 
-    /// Redacts the values of the attributes at `at` and records each changed one in `edits`;
-    /// returns how many string values changed.
+    /// Redacts the values of the attributes at `at`, read in place, and records each changed
+    /// one in `edits`; returns how many string values changed.
     pub(crate) fn redact_attributes_into(
         &self,
         at: At,
-        attributes: &mut [KeyValue],
+        attributes: Attributes<'_>,
         edits: &mut Edits,
     ) -> u64 {
         let mut redacted = 0;
-        for kv in attributes {
-            let Some(value) = kv.value.as_mut() else {
-                continue;
-            };
-            let changed = self.redact_value(Some(&kv.key), value);
-            if changed > 0 {
+        for attribute in attributes {
+            let key = attribute.key();
+            let value = attribute.value();
+            if let Some((changed, value)) =
+                self.redact_view(Some(key), value, || attribute.decode_value())
+            {
                 redacted += changed;
-                edits.set(at, &kv.key, edit_value(value));
+                edits.set(at, key, value);
             }
         }
         redacted
     }
 
-    /// Redacts a value that has no key (a log body): only rules limited to no key apply.
-    pub(crate) fn redact_body(&self, value: &mut AnyValue) -> u64 {
-        self.redact_value(None, value)
+    /// Redacts one value read in place (`key` is `None` for a log body, which only rules limited
+    /// to no key cover). Strings are redacted where they lie; arrays and maps are decoded first.
+    /// Returns how many strings changed and the new value, if any did.
+    pub(crate) fn redact_view(
+        &self,
+        key: Option<&str>,
+        value: ValueView<'_>,
+        decode: impl FnOnce() -> AnyValue,
+    ) -> Option<(u64, EditValue)> {
+        match value {
+            ValueView::Str(text) => self.redacted(key, text).map(|new| (1, EditValue::Str(new))),
+            ValueView::Array(_) | ValueView::KvList(_) => {
+                let mut decoded = decode();
+                let changed = self.redact_value(key, &mut decoded);
+                (changed > 0).then_some((changed, EditValue::Any(decoded)))
+            }
+            _ => None,
+        }
     }
 
     fn redact_value(&self, key: Option<&str>, value: &mut AnyValue) -> u64 {
@@ -114,33 +130,35 @@ impl Rules {
 
     /// Runs the rules covering `key` over `text`; returns whether it changed.
     fn redact_string(&self, key: Option<&str>, text: &mut String) -> bool {
-        let mut changed = false;
+        match self.redacted(key, text) {
+            Some(new) => {
+                *text = new;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// `text` after the rules covering `key`, each on what the earlier ones left, or `None` if
+    /// they change nothing.
+    fn redacted(&self, key: Option<&str>, text: &str) -> Option<String> {
+        let mut current: Option<String> = None;
         for rule in self.rules.iter().filter(|rule| rule.covers(key)) {
+            let now = current.as_deref().unwrap_or(text);
             match rule.action {
                 Action::Mask => {
-                    if let Some(masked) = mask(&rule.regex, text, &self.mask_text) {
-                        *text = masked;
-                        changed = true;
+                    if let Some(masked) = mask(&rule.regex, now, &self.mask_text) {
+                        current = Some(masked);
                     }
                 }
                 Action::Hash => {
-                    if rule.regex.is_match(text) {
-                        *text = hash(text);
-                        return true;
+                    if rule.regex.is_match(now) {
+                        return Some(hash(now));
                     }
                 }
             }
         }
-        changed
-    }
-}
-
-/// A redacted value as an edit: strings as they are, nested values whole.
-pub(crate) fn edit_value(value: &mut AnyValue) -> EditValue {
-    match value.value.as_mut() {
-        // The decoded request is dropped after the edits are made: take the string, not a copy.
-        Some(Value::StringValue(text)) => EditValue::Str(std::mem::take(text)),
-        _ => EditValue::Any(value.clone()),
+        current
     }
 }
 
@@ -168,26 +186,25 @@ pub(crate) fn hash(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::config::Rule;
-    use crate::testutil::{array, int_attribute, string, string_attribute};
+    use crate::testutil::{array, int_attribute, resource, string, string_attribute, viewed};
     use otelbridge::Editable;
     use otelbridge::proto::ExportTraceServiceRequest;
-    use otelbridge::proto::resource::v1::Resource;
+    use otelbridge::proto::common::v1::KeyValue;
     use otelbridge::proto::trace::v1::ResourceSpans;
 
-    /// Redacts `attributes` as a resource's, then applies the edits that made to them.
+    /// Redacts `attributes` as a resource's, read through a view, then applies the edits that
+    /// made to them.
     fn redact(rules: &Rules, attributes: &mut Vec<KeyValue>) -> u64 {
+        let mut edits = Edits::new();
+        let redacted = viewed(attributes, |view| {
+            rules.redact_attributes_into(At::resource(0), view, &mut edits)
+        });
         let mut request = ExportTraceServiceRequest {
             resource_spans: vec![ResourceSpans {
-                resource: Some(Resource {
-                    attributes: attributes.clone(),
-                    ..Default::default()
-                }),
+                resource: resource(attributes.clone()),
                 ..Default::default()
             }],
         };
-        let mut edits = Edits::new();
-        let mut scratch = attributes.clone();
-        let redacted = rules.redact_attributes_into(At::resource(0), &mut scratch, &mut edits);
         request.apply(&edits).expect("edits address the resource");
         *attributes = request
             .resource_spans
@@ -341,10 +358,7 @@ mod tests {
             rule("a", Action::Mask, &["k"]),
             rule("b", Action::Mask, &[]),
         ]);
-        let mut body = AnyValue {
-            value: Some(Value::StringValue("ab".into())),
-        };
-        assert_eq!(rules.redact_body(&mut body), 1);
-        assert_eq!(body.value, Some(Value::StringValue("a****".into())));
+        let redacted = rules.redact_view(None, ValueView::Str("ab"), AnyValue::default);
+        assert_eq!(redacted, Some((1, EditValue::Str("a****".into()))));
     }
 }

@@ -1,8 +1,12 @@
 //! Builders and readers the unit tests share.
 
+use otelbridge::prost::Message;
+use otelbridge::proto::ExportTraceServiceRequest;
 use otelbridge::proto::common::v1::{AnyValue, ArrayValue, KeyValue, any_value::Value};
 use otelbridge::proto::resource::v1::Resource;
-use otelbridge::{Outcome, config};
+use otelbridge::proto::trace::v1::ResourceSpans;
+use otelbridge::view::Attributes;
+use otelbridge::{Outcome, TracesBatch, config};
 
 use crate::{RedactConfig, RedactProcessor};
 
@@ -69,6 +73,20 @@ pub(crate) fn get_int(attributes: &[KeyValue], key: &str) -> Option<i64> {
         Value::IntValue(n) => Some(*n),
         _ => None,
     }
+}
+
+/// Runs `f` on a view of `attributes` (as a resource's, in an encoded traces request).
+pub(crate) fn viewed<R>(attributes: &[KeyValue], f: impl FnOnce(Attributes<'_>) -> R) -> R {
+    let request = ExportTraceServiceRequest {
+        resource_spans: vec![ResourceSpans {
+            resource: resource(attributes.to_vec()),
+            ..Default::default()
+        }],
+    };
+    let bytes = request.encode_to_vec();
+    let view = TracesBatch::from_bytes(&bytes).view().expect("valid");
+    let resource = view.resources().next().expect("one resource");
+    f(resource.attributes())
 }
 
 /// The message of a `Replaced` outcome.

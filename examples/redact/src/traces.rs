@@ -1,31 +1,25 @@
 //! Spans: resource, scope, span, span event and link attributes are redacted; spans are dropped.
 
-use otelbridge::proto::ExportTraceServiceRequest;
-use otelbridge::proto::trace::v1::Span;
+use otelbridge::view::{SpanView, TracesView};
 use otelbridge::{At, Edits};
 
 use crate::policy::{Policy, Tally};
 
-/// Applies `policy` to a traces request, recording the changes in `edits`. Drop filters see the
-/// values as they came; dropped spans are not redacted.
-pub(crate) fn apply(
-    policy: &Policy,
-    request: &mut ExportTraceServiceRequest,
-    edits: &mut Edits,
-) -> Tally {
+/// Applies `policy` to a traces request read in place, recording the changes in `edits`. Drop
+/// filters see the values as they came; dropped spans are not redacted.
+pub(crate) fn apply(policy: &Policy, request: TracesView<'_>, edits: &mut Edits) -> Tally {
     let mut tally = Tally::default();
-    for (r, resource_spans) in request.resource_spans.iter_mut().enumerate() {
+    for (r, resource) in request.resources().enumerate() {
         let mut redacted = 0;
-        for (s, scope_spans) in resource_spans.scope_spans.iter_mut().enumerate() {
-            redacted += policy.redact_scope((r, s), scope_spans.scope.as_mut(), edits);
-            for (i, span) in scope_spans.spans.iter_mut().enumerate() {
-                if !tally.drops(policy, &span.attributes, At::record(r, s, i), edits) {
+        for (s, scope) in resource.scopes().enumerate() {
+            redacted += policy.redact(At::scope(r, s), scope.attributes(), edits);
+            for (i, span) in scope.records().enumerate() {
+                if !tally.drops(policy, span.attributes(), At::record(r, s, i), edits) {
                     redacted += redact_span(policy, (r, s, i), span, edits);
                 }
             }
         }
-        let resource = resource_spans.resource.as_mut();
-        tally.redacted += policy.finish_resource(r, resource, redacted, edits);
+        tally.redacted += policy.finish_resource(r, resource.attributes(), redacted, edits);
     }
     tally
 }
@@ -33,15 +27,15 @@ pub(crate) fn apply(
 fn redact_span(
     policy: &Policy,
     (r, s, i): (usize, usize, usize),
-    span: &mut Span,
+    span: SpanView<'_>,
     edits: &mut Edits,
 ) -> u64 {
-    let mut redacted = policy.redact(At::record(r, s, i), &mut span.attributes, edits);
-    for (e, event) in span.events.iter_mut().enumerate() {
-        redacted += policy.redact(At::event(r, s, i, e), &mut event.attributes, edits);
+    let mut redacted = policy.redact(At::record(r, s, i), span.attributes(), edits);
+    for (e, event) in span.events().enumerate() {
+        redacted += policy.redact(At::event(r, s, i, e), event.attributes(), edits);
     }
-    for (l, link) in span.links.iter_mut().enumerate() {
-        redacted += policy.redact(At::link(r, s, i, l), &mut link.attributes, edits);
+    for (l, link) in span.links().enumerate() {
+        redacted += policy.redact(At::link(r, s, i, l), link.attributes(), edits);
     }
     redacted
 }
@@ -49,12 +43,13 @@ fn redact_span(
 #[cfg(test)]
 mod tests {
     use otelbridge::prost::Message;
+    use otelbridge::proto::ExportTraceServiceRequest;
     use otelbridge::proto::common::v1::{InstrumentationScope, KeyValue};
+    use otelbridge::proto::trace::v1::Span;
     use otelbridge::proto::trace::v1::span::{Event, Link};
     use otelbridge::proto::trace::v1::{ResourceSpans, ScopeSpans};
     use otelbridge::{Context, Outcome, Processor, TracesBatch};
 
-    use super::*;
     use crate::rules::hash;
     use crate::testutil::{get, get_int, processor, replaced, resource, string_attribute};
 

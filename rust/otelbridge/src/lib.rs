@@ -65,6 +65,7 @@ mod processor;
 mod receiver;
 pub mod runtime;
 pub mod telemetry;
+pub mod view;
 
 pub use batch::{Batch, LogsBatch, MetricsBatch, Outcome, TracesBatch};
 pub use component::{ComponentType, InvalidComponentType, Kind, Signal, Signals, Stability};

@@ -1,0 +1,563 @@
+//! Views: read a batch where it lies, without decoding it.
+//!
+//! [`Batch::decode`](crate::Batch::decode) builds the whole request with prost: every string,
+//! every attribute list and every span is allocated, then freed again. A processor that looks at
+//! some attributes and changes a few (redaction, filtering, routing) spends most of its time on
+//! that. A view walks the same bytes in place instead: strings are borrowed, nothing is
+//! allocated, and indices are those [`Edits`](crate::Edits) address. Any part can still be decoded
+//! with prost when it is needed (`SpanView::decode`, `AttributeView::decode_value`, ...).
+//!
+//! ```
+//! # use otelbridge::{At, Edits, Error, TracesBatch};
+//! fn drop_health_checks(batch: TracesBatch<'_>) -> Result<Edits, Error> {
+//!     let mut edits = Edits::new();
+//!     for (r, resource) in batch.view()?.resources().enumerate() {
+//!         for (s, scope) in resource.scopes().enumerate() {
+//!             for (i, span) in scope.records().enumerate() {
+//!                 if span.attributes().any(|a| a.key() == "http.route" && a.str() == Some("/health")) {
+//!                     edits.drop(At::record(r, s, i));
+//!                 }
+//!             }
+//!         }
+//!     }
+//!     Ok(edits)
+//! }
+//! ```
+//!
+//! [`Batch::view`](crate::Batch) checks the whole batch's framing and strings first, so a
+//! malformed batch is refused up front (a permanent error, as with `decode`) and the views
+//! themselves never fail.
+
+mod shapes;
+mod wire;
+
+use std::marker::PhantomData;
+
+use prost::Message;
+
+use crate::proto::common::v1::AnyValue;
+use crate::proto::logs::v1::LogRecord;
+use crate::proto::metrics::v1::Metric;
+use crate::proto::trace::v1::Span;
+use crate::proto::{
+    ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest,
+};
+use crate::{Batch, Error};
+use wire::{Wire, last, repeated};
+
+fn str_field(bytes: &[u8], number: u32) -> &str {
+    match last(bytes, number) {
+        // Validated as UTF-8 when the view was made.
+        Some(Wire::Bytes(text)) => std::str::from_utf8(text).unwrap_or_default(),
+        _ => "",
+    }
+}
+
+fn bytes_field(bytes: &[u8], number: u32) -> &[u8] {
+    match last(bytes, number) {
+        Some(Wire::Bytes(payload)) => payload,
+        _ => &[],
+    }
+}
+
+fn decode_part<T: Message + Default>(bytes: &[u8]) -> T {
+    // Validated framing; a field prost reads but views do not check could still be malformed,
+    // and then the part decodes as far as it can.
+    T::decode(bytes).unwrap_or_default()
+}
+
+impl<'a> Batch<'a, ExportTraceServiceRequest> {
+    /// A view of the spans, without decoding them. Fails (permanently) on a malformed batch.
+    pub fn view(&self) -> Result<TracesView<'a>, Error> {
+        wire::validate(self.bytes(), &shapes::TRACES)?;
+        Ok(RequestView::new(self.bytes()))
+    }
+}
+
+impl<'a> Batch<'a, ExportMetricsServiceRequest> {
+    /// A view of the metrics, without decoding them. Fails (permanently) on a malformed batch.
+    pub fn view(&self) -> Result<MetricsView<'a>, Error> {
+        wire::validate(self.bytes(), &shapes::METRICS)?;
+        Ok(RequestView::new(self.bytes()))
+    }
+}
+
+impl<'a> Batch<'a, ExportLogsServiceRequest> {
+    /// A view of the log records, without decoding them. Fails (permanently) on a malformed
+    /// batch.
+    pub fn view(&self) -> Result<LogsView<'a>, Error> {
+        wire::validate(self.bytes(), &shapes::LOGS)?;
+        Ok(RequestView::new(self.bytes()))
+    }
+}
+
+/// What a scope holds: spans, metrics or log records.
+pub trait RecordView<'a>: Copy + private::Sealed {
+    /// The view of one encoded record.
+    #[doc(hidden)]
+    fn from_bytes(bytes: &'a [u8]) -> Self;
+}
+
+mod private {
+    pub trait Sealed {}
+}
+
+/// A view of a whole request: `resource_spans`, `resource_metrics` or `resource_logs`.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestView<'a, R> {
+    bytes: &'a [u8],
+    records: PhantomData<R>,
+}
+
+/// A view of a traces request.
+pub type TracesView<'a> = RequestView<'a, SpanView<'a>>;
+/// A view of a metrics request.
+pub type MetricsView<'a> = RequestView<'a, MetricView<'a>>;
+/// A view of a logs request.
+pub type LogsView<'a> = RequestView<'a, LogRecordView<'a>>;
+
+impl<'a, R: RecordView<'a> + 'a> RequestView<'a, R> {
+    fn new(bytes: &'a [u8]) -> RequestView<'a, R> {
+        RequestView {
+            bytes,
+            records: PhantomData,
+        }
+    }
+
+    /// The resources, in order (index `r` of [`At`](crate::At)).
+    pub fn resources(&self) -> impl Iterator<Item = ResourceView<'a, R>> + 'a {
+        repeated(self.bytes, 1).map(|bytes| ResourceView {
+            bytes,
+            records: PhantomData,
+        })
+    }
+}
+
+/// One resource and its scopes.
+#[derive(Debug, Clone, Copy)]
+pub struct ResourceView<'a, R> {
+    bytes: &'a [u8],
+    records: PhantomData<R>,
+}
+
+impl<'a, R: RecordView<'a> + 'a> ResourceView<'a, R> {
+    /// The resource's attributes.
+    pub fn attributes(&self) -> Attributes<'a> {
+        Attributes::of(bytes_field(self.bytes, 1), 1)
+    }
+
+    /// The scopes, in order (index `s` of [`At`](crate::At)).
+    pub fn scopes(&self) -> impl Iterator<Item = ScopeView<'a, R>> + 'a {
+        repeated(self.bytes, 2).map(|bytes| ScopeView {
+            bytes,
+            records: PhantomData,
+        })
+    }
+
+    /// The schema URL.
+    pub fn schema_url(&self) -> &'a str {
+        str_field(self.bytes, 3)
+    }
+}
+
+/// One instrumentation scope and its records.
+#[derive(Debug, Clone, Copy)]
+pub struct ScopeView<'a, R> {
+    bytes: &'a [u8],
+    records: PhantomData<R>,
+}
+
+impl<'a, R: RecordView<'a> + 'a> ScopeView<'a, R> {
+    /// The scope's name.
+    pub fn name(&self) -> &'a str {
+        str_field(bytes_field(self.bytes, 1), 1)
+    }
+
+    /// The scope's version.
+    pub fn version(&self) -> &'a str {
+        str_field(bytes_field(self.bytes, 1), 2)
+    }
+
+    /// The scope's attributes.
+    pub fn attributes(&self) -> Attributes<'a> {
+        Attributes::of(bytes_field(self.bytes, 1), 3)
+    }
+
+    /// The spans, metrics or log records, in order (index `i` of [`At`](crate::At)).
+    pub fn records(&self) -> impl Iterator<Item = R> + 'a {
+        repeated(self.bytes, 2).map(R::from_bytes)
+    }
+}
+
+/// One span.
+#[derive(Debug, Clone, Copy)]
+pub struct SpanView<'a> {
+    bytes: &'a [u8],
+}
+
+impl private::Sealed for SpanView<'_> {}
+
+impl<'a> RecordView<'a> for SpanView<'a> {
+    fn from_bytes(bytes: &'a [u8]) -> SpanView<'a> {
+        SpanView { bytes }
+    }
+}
+
+impl<'a> SpanView<'a> {
+    /// The span's name.
+    pub fn name(&self) -> &'a str {
+        str_field(self.bytes, 5)
+    }
+
+    /// The trace id (16 bytes, or empty).
+    pub fn trace_id(&self) -> &'a [u8] {
+        bytes_field(self.bytes, 1)
+    }
+
+    /// The span id (8 bytes, or empty).
+    pub fn span_id(&self) -> &'a [u8] {
+        bytes_field(self.bytes, 2)
+    }
+
+    /// The span's attributes.
+    pub fn attributes(&self) -> Attributes<'a> {
+        Attributes::of(self.bytes, 9)
+    }
+
+    /// The span's events, in order.
+    pub fn events(&self) -> impl Iterator<Item = EventView<'a>> + 'a {
+        repeated(self.bytes, 11).map(|bytes| EventView { bytes })
+    }
+
+    /// The span's links, in order.
+    pub fn links(&self) -> impl Iterator<Item = LinkView<'a>> + 'a {
+        repeated(self.bytes, 13).map(|bytes| LinkView { bytes })
+    }
+
+    /// Decodes the whole span with prost.
+    pub fn decode(&self) -> Span {
+        decode_part(self.bytes)
+    }
+}
+
+/// One span event.
+#[derive(Debug, Clone, Copy)]
+pub struct EventView<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> EventView<'a> {
+    /// The event's name.
+    pub fn name(&self) -> &'a str {
+        str_field(self.bytes, 2)
+    }
+
+    /// The event's attributes.
+    pub fn attributes(&self) -> Attributes<'a> {
+        Attributes::of(self.bytes, 3)
+    }
+}
+
+/// One span link.
+#[derive(Debug, Clone, Copy)]
+pub struct LinkView<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> LinkView<'a> {
+    /// The linked trace id.
+    pub fn trace_id(&self) -> &'a [u8] {
+        bytes_field(self.bytes, 1)
+    }
+
+    /// The link's attributes.
+    pub fn attributes(&self) -> Attributes<'a> {
+        Attributes::of(self.bytes, 4)
+    }
+}
+
+/// One log record.
+#[derive(Debug, Clone, Copy)]
+pub struct LogRecordView<'a> {
+    bytes: &'a [u8],
+}
+
+impl private::Sealed for LogRecordView<'_> {}
+
+impl<'a> RecordView<'a> for LogRecordView<'a> {
+    fn from_bytes(bytes: &'a [u8]) -> LogRecordView<'a> {
+        LogRecordView { bytes }
+    }
+}
+
+impl<'a> LogRecordView<'a> {
+    /// The body, if the record has one.
+    pub fn body(&self) -> Option<ValueView<'a>> {
+        match last(self.bytes, 5) {
+            Some(Wire::Bytes(bytes)) => Some(ValueView::of(bytes)),
+            _ => None,
+        }
+    }
+
+    /// Decodes the body with prost (for nested bodies: maps and arrays).
+    pub fn decode_body(&self) -> Option<AnyValue> {
+        match last(self.bytes, 5) {
+            Some(Wire::Bytes(bytes)) => Some(decode_part(bytes)),
+            _ => None,
+        }
+    }
+
+    /// The severity text.
+    pub fn severity_text(&self) -> &'a str {
+        str_field(self.bytes, 3)
+    }
+
+    /// The record's attributes.
+    pub fn attributes(&self) -> Attributes<'a> {
+        Attributes::of(self.bytes, 6)
+    }
+
+    /// Decodes the whole record with prost.
+    pub fn decode(&self) -> LogRecord {
+        decode_part(self.bytes)
+    }
+}
+
+/// One metric.
+#[derive(Debug, Clone, Copy)]
+pub struct MetricView<'a> {
+    bytes: &'a [u8],
+}
+
+impl private::Sealed for MetricView<'_> {}
+
+impl<'a> RecordView<'a> for MetricView<'a> {
+    fn from_bytes(bytes: &'a [u8]) -> MetricView<'a> {
+        MetricView { bytes }
+    }
+}
+
+/// Where each data point type keeps its attributes and exemplars: (metric field, attributes
+/// field, exemplars field). Gauge, sum, histogram, exponential histogram, summary.
+const POINT_FIELDS: [(u32, u32, Option<u32>); 5] = [
+    (5, 7, Some(5)),
+    (7, 7, Some(5)),
+    (9, 9, Some(8)),
+    (10, 1, Some(11)),
+    (11, 7, None),
+];
+
+impl<'a> MetricView<'a> {
+    /// The metric's name.
+    pub fn name(&self) -> &'a str {
+        str_field(self.bytes, 1)
+    }
+
+    /// The metric's metadata (its record attributes for [`At::record`](crate::At::record)).
+    pub fn metadata(&self) -> Attributes<'a> {
+        Attributes::of(self.bytes, 12)
+    }
+
+    /// The data points, whatever the metric's type, in order (index `point` of
+    /// [`At::data_point`](crate::At::data_point)).
+    pub fn data_points(&self) -> impl Iterator<Item = DataPointView<'a>> + 'a {
+        // The last data field wins, as with a protobuf oneof.
+        let data = wire::Fields::new(self.bytes)
+            .filter_map(|(number, value)| {
+                let fields = POINT_FIELDS.iter().find(|(n, ..)| *n == number)?;
+                match value {
+                    Wire::Bytes(bytes) => Some((bytes, *fields)),
+                    _ => None,
+                }
+            })
+            .last();
+        data.into_iter()
+            .flat_map(|(bytes, (_, attributes, exemplars))| {
+                repeated(bytes, 1).map(move |bytes| DataPointView {
+                    bytes,
+                    attributes,
+                    exemplars,
+                })
+            })
+    }
+
+    /// Decodes the whole metric with prost.
+    pub fn decode(&self) -> Metric {
+        decode_part(self.bytes)
+    }
+}
+
+/// One data point of any type.
+#[derive(Debug, Clone, Copy)]
+pub struct DataPointView<'a> {
+    bytes: &'a [u8],
+    attributes: u32,
+    exemplars: Option<u32>,
+}
+
+impl<'a> DataPointView<'a> {
+    /// The point's attributes.
+    pub fn attributes(&self) -> Attributes<'a> {
+        Attributes::of(self.bytes, self.attributes)
+    }
+
+    /// The point's exemplars (none for summaries), in order.
+    pub fn exemplars(&self) -> impl Iterator<Item = ExemplarView<'a>> + 'a {
+        let bytes = if self.exemplars.is_some() {
+            self.bytes
+        } else {
+            &[]
+        };
+        repeated(bytes, self.exemplars.unwrap_or(0)).map(|bytes| ExemplarView { bytes })
+    }
+}
+
+/// One exemplar.
+#[derive(Debug, Clone, Copy)]
+pub struct ExemplarView<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> ExemplarView<'a> {
+    /// The exemplar's filtered attributes.
+    pub fn filtered_attributes(&self) -> Attributes<'a> {
+        Attributes::of(self.bytes, 7)
+    }
+}
+
+/// The attributes of one map (`repeated KeyValue`), in order.
+#[derive(Debug, Clone)]
+pub struct Attributes<'a> {
+    fields: wire::Fields<'a>,
+    number: u32,
+}
+
+impl<'a> Attributes<'a> {
+    fn of(bytes: &'a [u8], number: u32) -> Attributes<'a> {
+        Attributes {
+            fields: wire::Fields::new(bytes),
+            number,
+        }
+    }
+}
+
+impl<'a> Iterator for Attributes<'a> {
+    type Item = AttributeView<'a>;
+
+    fn next(&mut self) -> Option<AttributeView<'a>> {
+        let number = self.number;
+        self.fields.find_map(|(n, value)| match value {
+            Wire::Bytes(bytes) if n == number => Some(AttributeView::of(bytes)),
+            _ => None,
+        })
+    }
+}
+
+/// One attribute: a key and a value, borrowed from the batch.
+#[derive(Debug, Clone, Copy)]
+pub struct AttributeView<'a> {
+    key: &'a str,
+    value: &'a [u8],
+}
+
+impl<'a> AttributeView<'a> {
+    fn of(bytes: &'a [u8]) -> AttributeView<'a> {
+        // One pass over the KeyValue's fields (the last occurrence of each wins).
+        let (mut key, mut value) = (&[][..], &[][..]);
+        for (number, field) in wire::Fields::new(bytes) {
+            match (number, field) {
+                (1, Wire::Bytes(bytes)) => key = bytes,
+                (2, Wire::Bytes(bytes)) => value = bytes,
+                _ => {}
+            }
+        }
+        AttributeView {
+            // Validated as UTF-8 when the view was made.
+            key: std::str::from_utf8(key).unwrap_or_default(),
+            value,
+        }
+    }
+
+    /// The key.
+    pub fn key(&self) -> &'a str {
+        self.key
+    }
+
+    /// The value.
+    pub fn value(&self) -> ValueView<'a> {
+        ValueView::of(self.value)
+    }
+
+    /// The value if it is a string.
+    pub fn str(&self) -> Option<&'a str> {
+        match self.value() {
+            ValueView::Str(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// Decodes the value with prost.
+    pub fn decode_value(&self) -> AnyValue {
+        decode_part(self.value)
+    }
+}
+
+/// A value (OTLP `AnyValue`), borrowed from the batch.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ValueView<'a> {
+    /// No value.
+    Empty,
+    /// A string.
+    Str(&'a str),
+    /// A boolean.
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// A double.
+    Double(f64),
+    /// Bytes.
+    Bytes(&'a [u8]),
+    /// An array (its encoded `ArrayValue`): iterate it with [`ValueView::items`].
+    Array(&'a [u8]),
+    /// A key-value list (its encoded `KeyValueList`): iterate it with [`ValueView::entries`].
+    KvList(&'a [u8]),
+}
+
+impl<'a> ValueView<'a> {
+    fn of(any_value: &'a [u8]) -> ValueView<'a> {
+        // AnyValue is one oneof: its last field is the value.
+        let Some((number, value)) = wire::Fields::new(any_value).last() else {
+            return ValueView::Empty;
+        };
+        match (number, value) {
+            (1, Wire::Bytes(text)) => ValueView::Str(std::str::from_utf8(text).unwrap_or_default()),
+            (2, Wire::Varint(b)) => ValueView::Bool(b != 0),
+            (3, Wire::Varint(n)) => ValueView::Int(n as i64),
+            (4, Wire::Fixed64(bits)) => ValueView::Double(f64::from_bits(bits)),
+            (5, Wire::Bytes(array)) => ValueView::Array(array),
+            (6, Wire::Bytes(list)) => ValueView::KvList(list),
+            (7, Wire::Bytes(bytes)) => ValueView::Bytes(bytes),
+            _ => ValueView::Empty,
+        }
+    }
+
+    /// The items of an array value (empty for any other value).
+    pub fn items(&self) -> impl Iterator<Item = ValueView<'a>> + 'a {
+        let bytes = match self {
+            ValueView::Array(bytes) => bytes,
+            _ => &[][..],
+        };
+        repeated(bytes, 1).map(ValueView::of)
+    }
+
+    /// The entries of a key-value list value (empty for any other value).
+    pub fn entries(&self) -> Attributes<'a> {
+        match self {
+            ValueView::KvList(bytes) => Attributes::of(bytes, 1),
+            _ => Attributes::of(&[], 1),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,370 @@
+//! Views must read exactly what prost decodes: every test compares the two on the same bytes.
+
+use prost::Message;
+
+use super::*;
+use crate::proto::common::v1::{ArrayValue, KeyValue, KeyValueList, any_value::Value};
+use crate::proto::logs::v1::{ResourceLogs, ScopeLogs};
+use crate::proto::metrics::v1::{
+    Exemplar, ExponentialHistogram, ExponentialHistogramDataPoint, Gauge, Histogram,
+    HistogramDataPoint, NumberDataPoint, ResourceMetrics, ScopeMetrics, Summary, SummaryDataPoint,
+    metric::Data,
+};
+use crate::proto::resource::v1::Resource;
+use crate::proto::trace::v1::span::{Event, Link};
+use crate::proto::trace::v1::{ResourceSpans, ScopeSpans};
+use crate::{LogsBatch, MetricsBatch, TracesBatch};
+
+fn any(value: Value) -> Option<AnyValue> {
+    Some(AnyValue { value: Some(value) })
+}
+
+fn kv(key: &str, value: Value) -> KeyValue {
+    KeyValue {
+        key: key.into(),
+        value: any(value),
+        ..Default::default()
+    }
+}
+
+/// One attribute of every value type, nested ones included.
+fn attributes(seed: i64) -> Vec<KeyValue> {
+    vec![
+        kv("s", Value::StringValue(format!("text {seed}"))),
+        kv("b", Value::BoolValue(seed % 2 == 0)),
+        kv("i", Value::IntValue(-seed)),
+        kv("d", Value::DoubleValue(seed as f64 / 4.0)),
+        kv("bytes", Value::BytesValue(vec![1, 2, seed as u8])),
+        kv(
+            "array",
+            Value::ArrayValue(ArrayValue {
+                values: vec![any(Value::StringValue("x".into())).unwrap_or_default()],
+            }),
+        ),
+        kv(
+            "list",
+            Value::KvlistValue(KeyValueList {
+                values: vec![kv("inner", Value::IntValue(seed))],
+            }),
+        ),
+        KeyValue {
+            key: "empty".into(),
+            ..Default::default()
+        },
+    ]
+}
+
+/// Whether a view value is the prost value.
+fn same(view: ValueView<'_>, value: &Option<AnyValue>) -> bool {
+    match (view, value.as_ref().and_then(|v| v.value.as_ref())) {
+        (ValueView::Empty, None) => true,
+        (ValueView::Str(a), Some(Value::StringValue(b))) => a == b,
+        (ValueView::Bool(a), Some(Value::BoolValue(b))) => a == *b,
+        (ValueView::Int(a), Some(Value::IntValue(b))) => a == *b,
+        (ValueView::Double(a), Some(Value::DoubleValue(b))) => a == *b,
+        (ValueView::Bytes(a), Some(Value::BytesValue(b))) => a == b.as_slice(),
+        (ValueView::Array(_), Some(Value::ArrayValue(array))) => {
+            let items: Vec<_> = view.items().collect();
+            items.len() == array.values.len()
+                && items
+                    .iter()
+                    .zip(&array.values)
+                    .all(|(a, b)| same(*a, &Some(b.clone())))
+        }
+        (ValueView::KvList(_), Some(Value::KvlistValue(list))) => {
+            same_attributes(view.entries(), &list.values)
+        }
+        _ => false,
+    }
+}
+
+fn same_attributes(view: Attributes<'_>, decoded: &[KeyValue]) -> bool {
+    let view: Vec<_> = view.collect();
+    view.len() == decoded.len()
+        && view.iter().zip(decoded).all(|(a, b)| {
+            a.key() == b.key
+                && same(a.value(), &b.value)
+                && a.decode_value() == b.value.clone().unwrap_or_default()
+        })
+}
+
+fn resource(seed: i64) -> Option<Resource> {
+    Some(Resource {
+        attributes: attributes(seed),
+        ..Default::default()
+    })
+}
+
+fn scope(seed: i64) -> Option<InstrumentationScope> {
+    Some(InstrumentationScope {
+        name: format!("scope {seed}"),
+        version: "1.0".into(),
+        attributes: attributes(seed),
+        ..Default::default()
+    })
+}
+
+use crate::proto::common::v1::InstrumentationScope;
+
+#[test]
+fn traces_views_read_what_prost_decodes() {
+    let request = ExportTraceServiceRequest {
+        resource_spans: (0..2)
+            .map(|r| ResourceSpans {
+                resource: resource(r),
+                scope_spans: (0..2)
+                    .map(|s| ScopeSpans {
+                        scope: scope(s),
+                        spans: (0..3)
+                            .map(|i| Span {
+                                name: format!("span {r}/{s}/{i}"),
+                                trace_id: vec![7; 16],
+                                attributes: attributes(i),
+                                events: vec![Event {
+                                    name: "e".into(),
+                                    attributes: attributes(i + 1),
+                                    ..Default::default()
+                                }],
+                                links: vec![Link {
+                                    attributes: attributes(i + 2),
+                                    ..Default::default()
+                                }],
+                                ..Default::default()
+                            })
+                            .collect(),
+                        ..Default::default()
+                    })
+                    .collect(),
+                schema_url: "https://schema".into(),
+            })
+            .collect(),
+    };
+    let bytes = request.encode_to_vec();
+    let view = TracesBatch::from_bytes(&bytes).view().expect("valid");
+    let resources: Vec<_> = view.resources().collect();
+    assert_eq!(resources.len(), 2);
+    for (rv, rs) in resources.iter().zip(&request.resource_spans) {
+        assert!(same_attributes(
+            rv.attributes(),
+            &rs.resource.as_ref().expect("set").attributes
+        ));
+        assert_eq!(rv.schema_url(), "https://schema");
+        let scopes: Vec<_> = rv.scopes().collect();
+        assert_eq!(scopes.len(), rs.scope_spans.len());
+        for (sv, ss) in scopes.iter().zip(&rs.scope_spans) {
+            let scope = ss.scope.as_ref().expect("set");
+            assert_eq!((sv.name(), sv.version()), (scope.name.as_str(), "1.0"));
+            assert!(same_attributes(sv.attributes(), &scope.attributes));
+            let spans: Vec<_> = sv.records().collect();
+            assert_eq!(spans.len(), ss.spans.len());
+            for (view, span) in spans.iter().zip(&ss.spans) {
+                assert_eq!(view.name(), span.name);
+                assert_eq!(view.trace_id(), span.trace_id.as_slice());
+                assert!(same_attributes(view.attributes(), &span.attributes));
+                let events: Vec<_> = view.events().collect();
+                assert_eq!(events.len(), 1);
+                assert_eq!(events[0].name(), "e");
+                assert!(same_attributes(
+                    events[0].attributes(),
+                    &span.events[0].attributes
+                ));
+                let links: Vec<_> = view.links().collect();
+                assert!(same_attributes(
+                    links[0].attributes(),
+                    &span.links[0].attributes
+                ));
+                assert_eq!(&view.decode(), span);
+            }
+        }
+    }
+}
+
+#[test]
+fn logs_views_read_what_prost_decodes() {
+    let request = ExportLogsServiceRequest {
+        resource_logs: vec![ResourceLogs {
+            resource: resource(1),
+            scope_logs: vec![ScopeLogs {
+                log_records: vec![
+                    LogRecord {
+                        body: any(Value::StringValue("hello".into())),
+                        severity_text: "INFO".into(),
+                        attributes: attributes(3),
+                        ..Default::default()
+                    },
+                    LogRecord::default(),
+                ],
+                ..Default::default()
+            }],
+            ..Default::default()
+        }],
+    };
+    let bytes = request.encode_to_vec();
+    let view = LogsBatch::from_bytes(&bytes).view().expect("valid");
+    let resource = view.resources().next().expect("one");
+    let scope = resource.scopes().next().expect("one");
+    assert_eq!(scope.name(), "", "no scope message");
+    let records: Vec<_> = scope.records().collect();
+    let decoded = &request.resource_logs[0].scope_logs[0].log_records;
+    assert_eq!(records[0].body(), Some(ValueView::Str("hello")));
+    assert_eq!(records[0].severity_text(), "INFO");
+    assert!(same_attributes(
+        records[0].attributes(),
+        &decoded[0].attributes
+    ));
+    assert_eq!(records[1].body(), None);
+    assert_eq!(records[1].attributes().count(), 0);
+}
+
+#[test]
+fn metrics_views_read_every_point_type_and_exemplar() {
+    let exemplars = |seed| {
+        vec![Exemplar {
+            filtered_attributes: attributes(seed),
+            ..Default::default()
+        }]
+    };
+    let data = vec![
+        Data::Gauge(Gauge {
+            data_points: vec![NumberDataPoint {
+                attributes: attributes(1),
+                exemplars: exemplars(2),
+                ..Default::default()
+            }],
+        }),
+        Data::Sum(crate::proto::metrics::v1::Sum {
+            data_points: vec![
+                NumberDataPoint::default(),
+                NumberDataPoint {
+                    attributes: attributes(3),
+                    ..Default::default()
+                },
+            ],
+            ..Default::default()
+        }),
+        Data::Histogram(Histogram {
+            data_points: vec![HistogramDataPoint {
+                attributes: attributes(4),
+                exemplars: exemplars(5),
+                bucket_counts: vec![1, 2],
+                ..Default::default()
+            }],
+            ..Default::default()
+        }),
+        Data::ExponentialHistogram(ExponentialHistogram {
+            data_points: vec![ExponentialHistogramDataPoint {
+                attributes: attributes(6),
+                exemplars: exemplars(7),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }),
+        Data::Summary(Summary {
+            data_points: vec![SummaryDataPoint {
+                attributes: attributes(8),
+                ..Default::default()
+            }],
+        }),
+    ];
+    let request = ExportMetricsServiceRequest {
+        resource_metrics: vec![ResourceMetrics {
+            scope_metrics: vec![ScopeMetrics {
+                metrics: data
+                    .into_iter()
+                    .map(|data| Metric {
+                        name: "m".into(),
+                        metadata: attributes(9),
+                        data: Some(data),
+                        ..Default::default()
+                    })
+                    .collect(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }],
+    };
+    let bytes = request.encode_to_vec();
+    let view = MetricsBatch::from_bytes(&bytes).view().expect("valid");
+    let scope = view
+        .resources()
+        .next()
+        .and_then(|r| r.scopes().next())
+        .expect("one");
+    let decoded = &request.resource_metrics[0].scope_metrics[0].metrics;
+    let metrics: Vec<_> = scope.records().collect();
+    assert_eq!(metrics.len(), 5);
+    for (view, metric) in metrics.iter().zip(decoded) {
+        assert_eq!(view.name(), "m");
+        assert!(same_attributes(view.metadata(), &metric.metadata));
+        assert_eq!(&view.decode(), metric);
+        let points: Vec<_> = view.data_points().collect();
+        let (attrs, exemplars): (Vec<&[KeyValue]>, Vec<&[Exemplar]>) = match &metric.data {
+            Some(Data::Gauge(g)) => g
+                .data_points
+                .iter()
+                .map(|p| (&p.attributes[..], &p.exemplars[..]))
+                .unzip(),
+            Some(Data::Sum(s)) => s
+                .data_points
+                .iter()
+                .map(|p| (&p.attributes[..], &p.exemplars[..]))
+                .unzip(),
+            Some(Data::Histogram(h)) => h
+                .data_points
+                .iter()
+                .map(|p| (&p.attributes[..], &p.exemplars[..]))
+                .unzip(),
+            Some(Data::ExponentialHistogram(h)) => h
+                .data_points
+                .iter()
+                .map(|p| (&p.attributes[..], &p.exemplars[..]))
+                .unzip(),
+            Some(Data::Summary(s)) => s
+                .data_points
+                .iter()
+                .map(|p| (&p.attributes[..], &[][..]))
+                .unzip(),
+            None => (vec![], vec![]),
+        };
+        assert_eq!(points.len(), attrs.len());
+        for ((point, attrs), exemplars) in points.iter().zip(attrs).zip(exemplars) {
+            assert!(same_attributes(point.attributes(), attrs));
+            let views: Vec<_> = point.exemplars().collect();
+            assert_eq!(views.len(), exemplars.len());
+            for (view, exemplar) in views.iter().zip(exemplars) {
+                assert!(same_attributes(
+                    view.filtered_attributes(),
+                    &exemplar.filtered_attributes
+                ));
+            }
+        }
+    }
+}
+
+#[test]
+fn malformed_batches_are_refused_up_front_naming_the_message() {
+    let request = ExportTraceServiceRequest {
+        resource_spans: vec![ResourceSpans {
+            scope_spans: vec![ScopeSpans {
+                spans: vec![Span {
+                    name: "abc".into(),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }],
+            ..Default::default()
+        }],
+    };
+    let mut bytes = request.encode_to_vec();
+    let at = bytes.windows(3).position(|w| w == b"abc").expect("name");
+    bytes[at] = 0xff;
+    let err = TracesBatch::from_bytes(&bytes)
+        .view()
+        .expect_err("bad UTF-8");
+    assert!(err.is_permanent());
+    assert!(err.message().contains("Span.5: invalid UTF-8"), "{err}");
+    for cut in 1..bytes.len() {
+        let result = TracesBatch::from_bytes(&bytes[..cut]).view();
+        assert!(result.is_err(), "cut at {cut} accepted");
+    }
+}

@@ -1,0 +1,149 @@
+//! Protobuf wire reading for views: a field iterator over borrowed bytes, and a validating walk
+//! of the OTLP message shapes that views navigate.
+
+use prost::encoding::{WireType, decode_key, decode_varint};
+
+use crate::Error;
+
+/// One field as it is on the wire.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Wire<'a> {
+    Varint(u64),
+    Fixed64(u64),
+    Bytes(&'a [u8]),
+    /// Views read no fixed32 field; it is only skipped.
+    Fixed32,
+}
+
+/// The fields of one message, in wire order. Stops at the first malformed field (the view
+/// validated the whole batch first, so that does not happen).
+#[derive(Debug, Clone)]
+pub(super) struct Fields<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Fields<'a> {
+    pub(super) fn new(bytes: &'a [u8]) -> Fields<'a> {
+        Fields { rest: bytes }
+    }
+
+    fn read(&mut self) -> Result<(u32, Wire<'a>), String> {
+        let (number, wire_type) = decode_key(&mut self.rest).map_err(|e| e.to_string())?;
+        let value = match wire_type {
+            WireType::Varint => {
+                Wire::Varint(decode_varint(&mut self.rest).map_err(|e| e.to_string())?)
+            }
+            WireType::SixtyFourBit => {
+                let (head, rest) = self
+                    .rest
+                    .split_first_chunk::<8>()
+                    .ok_or("fixed64 cut short")?;
+                self.rest = rest;
+                Wire::Fixed64(u64::from_le_bytes(*head))
+            }
+            WireType::ThirtyTwoBit => {
+                let (_, rest) = self
+                    .rest
+                    .split_first_chunk::<4>()
+                    .ok_or("fixed32 cut short")?;
+                self.rest = rest;
+                Wire::Fixed32
+            }
+            WireType::LengthDelimited => {
+                let len = decode_varint(&mut self.rest).map_err(|e| e.to_string())?;
+                let len = usize::try_from(len).map_err(|_| "length overflows")?;
+                let (bytes, rest) = self
+                    .rest
+                    .split_at_checked(len)
+                    .ok_or("length-delimited field cut short")?;
+                self.rest = rest;
+                Wire::Bytes(bytes)
+            }
+            WireType::StartGroup | WireType::EndGroup => return Err("groups are not OTLP".into()),
+        };
+        Ok((number, value))
+    }
+}
+
+impl<'a> Iterator for Fields<'a> {
+    type Item = (u32, Wire<'a>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        match self.read() {
+            Ok(field) => Some(field),
+            Err(_) => {
+                self.rest = &[];
+                None
+            }
+        }
+    }
+}
+
+/// The length-delimited payloads of field `number`, in order.
+pub(super) fn repeated<'a>(bytes: &'a [u8], number: u32) -> impl Iterator<Item = &'a [u8]> + 'a {
+    Fields::new(bytes).filter_map(move |(n, value)| match value {
+        Wire::Bytes(payload) if n == number => Some(payload),
+        _ => None,
+    })
+}
+
+/// The last value of field `number` (protobuf: the last occurrence of a singular field wins).
+pub(super) fn last<'a>(bytes: &'a [u8], number: u32) -> Option<Wire<'a>> {
+    Fields::new(bytes)
+        .filter(|(n, _)| *n == number)
+        .map(|(_, value)| value)
+        .last()
+}
+
+/// How a field of a validated message is checked.
+pub(super) enum Kind {
+    /// A nested message of this shape.
+    Message(&'static Shape),
+    /// A UTF-8 string.
+    Str,
+}
+
+/// The fields of a message that views read as messages or strings; all others are skipped.
+pub(super) struct Shape {
+    pub(super) name: &'static str,
+    pub(super) fields: &'static [(u32, Kind)],
+}
+
+/// Deeper nesting than this is refused, as prost refuses it (recursion limit 100).
+const MAX_DEPTH: usize = 100;
+
+/// Checks that `bytes` is a well-formed message of `shape`, down through every nested message
+/// and string a view can reach; the error names the message and field.
+pub(super) fn validate(bytes: &[u8], shape: &Shape) -> Result<(), Error> {
+    walk(bytes, shape, 0)
+        .map_err(|reason| Error::permanent(format!("decoding OTLP protobuf (view): {reason}")))
+}
+
+fn walk(bytes: &[u8], shape: &Shape, depth: usize) -> Result<(), String> {
+    if depth > MAX_DEPTH {
+        return Err("messages nested too deep".into());
+    }
+    let mut fields = Fields::new(bytes);
+    while !fields.rest.is_empty() {
+        let (number, value) = fields
+            .read()
+            .map_err(|reason| format!("{}: {reason}", shape.name))?;
+        let Some((_, kind)) = shape.fields.iter().find(|(n, _)| *n == number) else {
+            continue;
+        };
+        let Wire::Bytes(payload) = value else {
+            return Err(format!("{}.{number}: wrong wire type", shape.name));
+        };
+        match kind {
+            Kind::Str => {
+                std::str::from_utf8(payload)
+                    .map_err(|_| format!("{}.{number}: invalid UTF-8", shape.name))?;
+            }
+            Kind::Message(inner) => walk(payload, inner, depth + 1)?,
+        }
+    }
+    Ok(())
+}
