@@ -21,6 +21,7 @@ toolchains: ## Check that Go and Rust are installed.
 .PHONY: rust
 rust: toolchains ## Build the Rust static libraries the Go tests and the example collector link.
 	$(CARGO) build --release --locked $(RUST_LIBS)
+	scripts/stamp-rust-libs.sh
 
 .PHONY: builder
 builder: toolchains ## Build bin/otelbridge-builder and the pinned upstream builder (bin/ocb) it drives.
