@@ -26,7 +26,10 @@ OTELBRIDGE_BENCH_BATCHES=$out/batches cargo bench --locked -p otelbridge-bench -
 echo "==> whole collector at saturation"
 scripts/bench-collector.sh | tee "$out/collector.txt"
 
+echo "==> rust2go peer"
+bench/rust2go/run.sh | tee "$out/rust2go.txt"
+
 echo "==> bench/RESULTS.md"
 (cd bench && go run ./cmd/report -criterion "$root/target/criterion" -out RESULTS.md \
-	-command 'make bench' "$out/go-bench.txt" "$out/go-memory.txt" "$out/collector.txt")
+	-command 'make bench' "$out/go-bench.txt" "$out/go-memory.txt" "$out/collector.txt" "$out/rust2go.txt")
 echo "bench/RESULTS.md regenerated"

@@ -27,3 +27,4 @@ const LibrarySHA256 = \"$sum\""
 stamp go/internal/testlib testlib target/release/libotelbridge_testlib.a
 stamp bench bench target/release/libotelbridge_testlib.a
 stamp examples/collector main target/release/libotelbridge_example_collector.a
+stamp bench/rust2go main target/release/libotelbridge_testlib.a

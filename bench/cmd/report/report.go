@@ -38,6 +38,7 @@ func writeReport(w *strings.Builder, f *figures, m machineInfo, command string) 
 	writePeers(w, f, target)
 	writeCollector(w, f, target)
 	writeMemory(w, f, target)
+	writeRust2go(w, f)
 
 	w.WriteString("## Targets\n\n| Target | Measured | |\n| --- | --- | --- |\n")
 	w.WriteString(strings.Join(targets, "\n"))
