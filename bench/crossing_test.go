@@ -34,6 +34,9 @@ var crossingSizes = []int{1, 10, 100, 1000, 10000}
 //     bytes and the baseline of rust-rewrite;
 //   - rust-rewrite: the probe with action rewrite (marshal, cross, Rust decode, add the resource
 //     attribute probe.seen=true, encode, Go unmarshal of the result);
+//   - rust-edit: the probe with action edit, the same change sent back as edits (the batch read
+//     through a view, nothing decoded; Go applies the edits to its own batch). It mutates its
+//     input, so it copies the batch first as go-pdata-change does (subtract go-copy);
 //   - go-pdata-change: a Go processorhelper processor making the same change on the pdata, the
 //     Go peer of rust-rewrite; it mutates its input, so each iteration first copies the batch
 //     into a destination reused from one iteration to the next (CopyTo), which is included here;
@@ -63,6 +66,7 @@ func benchCrossing[T any](b *testing.B, s signal[T]) {
 	nop := consumertest.NewNop()
 	unchanged := s.rust(b, "pass", nop)
 	rewrite := s.rust(b, "rewrite", nop)
+	edit := s.rust(b, "edit", nop)
 	change := s.change(b, nop)
 	ctx := context.Background()
 	for _, n := range crossingSizes {
@@ -100,6 +104,17 @@ func benchCrossing[T any](b *testing.B, s signal[T]) {
 				b.ReportAllocs()
 				for b.Loop() {
 					if err := rewrite(ctx, batch); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.Run("rust-edit", func(b *testing.B) {
+				work := s.empty()
+				s.copyTo(batch, work)
+				b.ReportAllocs()
+				for b.Loop() {
+					s.copyTo(batch, work)
+					if err := edit(ctx, work); err != nil {
 						b.Fatal(err)
 					}
 				}

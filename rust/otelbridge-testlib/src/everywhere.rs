@@ -7,12 +7,12 @@ use otelbridge::proto::metrics::v1::metric::Data;
 use otelbridge::proto::{
     ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest,
 };
-use otelbridge::{At, EditValue, Editable, Edits};
+use otelbridge::{At, Batch, EditValue, Editable, Edits, Error};
 
 /// A request the probe handles: marked by `rewrite`/`edit`, edited by `edit-everywhere`.
 pub(crate) trait ProbeRequest: Editable {
-    /// How many resources the request has.
-    fn resources(&self) -> usize;
+    /// How many resources the encoded request has, read through a view (nothing decoded).
+    fn resources(batch: Batch<'_, Self>) -> Result<usize, Error>;
     /// Adds `attributes` to every resource.
     fn mark(&mut self, attributes: &[KeyValue]);
     /// The `edit-everywhere` edits.
@@ -61,8 +61,8 @@ fn container_edits(edits: &mut Edits, resource: usize, scopes: usize) {
 }
 
 impl ProbeRequest for ExportTraceServiceRequest {
-    fn resources(&self) -> usize {
-        self.resource_spans.len()
+    fn resources(batch: Batch<'_, Self>) -> Result<usize, Error> {
+        Ok(batch.view()?.resources().count())
     }
 
     fn mark(&mut self, attributes: &[KeyValue]) {
@@ -97,8 +97,8 @@ impl ProbeRequest for ExportTraceServiceRequest {
 }
 
 impl ProbeRequest for ExportLogsServiceRequest {
-    fn resources(&self) -> usize {
-        self.resource_logs.len()
+    fn resources(batch: Batch<'_, Self>) -> Result<usize, Error> {
+        Ok(batch.view()?.resources().count())
     }
 
     fn mark(&mut self, attributes: &[KeyValue]) {
@@ -127,8 +127,8 @@ impl ProbeRequest for ExportLogsServiceRequest {
 }
 
 impl ProbeRequest for ExportMetricsServiceRequest {
-    fn resources(&self) -> usize {
-        self.resource_metrics.len()
+    fn resources(batch: Batch<'_, Self>) -> Result<usize, Error> {
+        Ok(batch.view()?.resources().count())
     }
 
     fn mark(&mut self, attributes: &[KeyValue]) {

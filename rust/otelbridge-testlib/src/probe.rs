@@ -25,7 +25,8 @@ pub enum Action {
     /// Decode, add the resource attribute `probe.seen = true` (and one `probe.md.<key>` per
     /// metadata key, `probe.peer`, and `probe.trace_*` when the call carries them), encode.
     Rewrite,
-    /// Make the same change as `Rewrite`, as edits.
+    /// Make the same change as `Rewrite`, as edits, reading the batch through a view (nothing
+    /// decoded).
     Edit,
     /// Make the `edit-everywhere` edits (see `everywhere.rs`).
     EditEverywhere,
@@ -171,7 +172,6 @@ impl Probe {
                 Outcome::Edited(message.everywhere()).resolve(&message)
             }
             Action::Rewrite | Action::Edit => {
-                let mut message = batch.decode()?;
                 let mut attributes = vec![string_attribute("probe.seen", "true")];
                 for (key, values) in ctx.metadata().iter() {
                     attributes.push(string_attribute(
@@ -191,13 +191,14 @@ impl Probe {
                 }
                 if action == Action::Edit {
                     let mut edits = Edits::new();
-                    for resource in 0..message.resources() {
+                    for resource in 0..T::resources(batch)? {
                         for kv in &attributes {
                             edits.set(At::resource(resource), &kv.key, string(kv));
                         }
                     }
                     return Ok(Outcome::Edited(edits));
                 }
+                let mut message = batch.decode()?;
                 message.mark(&attributes);
                 Ok(Outcome::Replaced(message))
             }

@@ -1,7 +1,7 @@
 //! Protobuf wire reading for views: a field iterator over borrowed bytes, and a validating walk
 //! of the OTLP message shapes that views navigate.
 
-use prost::encoding::{WireType, decode_key, decode_varint};
+use prost::encoding::{WireType, decode_varint};
 
 use crate::Error;
 
@@ -27,12 +27,26 @@ impl<'a> Fields<'a> {
         Fields { rest: bytes }
     }
 
-    fn read(&mut self) -> Result<(u32, Wire<'a>), String> {
-        let (number, wire_type) = decode_key(&mut self.rest).map_err(|e| e.to_string())?;
-        let value = match wire_type {
-            WireType::Varint => {
-                Wire::Varint(decode_varint(&mut self.rest).map_err(|e| e.to_string())?)
+    /// A varint: most keys and lengths are one byte, read here; prost reads the rest.
+    fn varint(&mut self) -> Result<u64, String> {
+        match self.rest.split_first() {
+            Some((&byte, rest)) if byte < 0x80 => {
+                self.rest = rest;
+                Ok(u64::from(byte))
             }
+            _ => decode_varint(&mut self.rest).map_err(|e| e.to_string()),
+        }
+    }
+
+    fn read(&mut self) -> Result<(u32, Wire<'a>), String> {
+        let key = self.varint()?;
+        let wire_type = WireType::try_from(key & 0x7).map_err(|e| e.to_string())?;
+        let number = u32::try_from(key >> 3).map_err(|_| "field number overflows")?;
+        if number == 0 {
+            return Err("field number 0".into());
+        }
+        let value = match wire_type {
+            WireType::Varint => Wire::Varint(self.varint()?),
             WireType::SixtyFourBit => {
                 let (head, rest) = self
                     .rest
@@ -50,7 +64,7 @@ impl<'a> Fields<'a> {
                 Wire::Fixed32
             }
             WireType::LengthDelimited => {
-                let len = decode_varint(&mut self.rest).map_err(|e| e.to_string())?;
+                let len = self.varint()?;
                 let len = usize::try_from(len).map_err(|_| "length overflows")?;
                 let (bytes, rest) = self
                     .rest
