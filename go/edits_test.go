@@ -4,15 +4,11 @@ import (
 	"context"
 	"testing"
 
-	"go.opentelemetry.io/collector/component"
-	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/pdata/ptrace"
-	"go.opentelemetry.io/collector/processor"
-	"go.opentelemetry.io/collector/processor/processortest"
 )
 
 // The probe's edit-everywhere action uses every kind of edit on every kind of target; with
@@ -93,27 +89,6 @@ func TestEditedBatchesCarryRustsChanges(t *testing.T) {
 	if sink.SpanCount() != 4 {
 		t.Fatalf("span count = %d", sink.SpanCount())
 	}
-}
-
-func startedMetricsAndLogsProbes(t *testing.T, factory processor.Factory, action string, ms *consumertest.MetricsSink, ls *consumertest.LogsSink) (processor.Metrics, processor.Logs) {
-	t.Helper()
-	set := processortest.NewNopSettings(factory.Type())
-	cfg := probeConfig(t, factory, map[string]any{"action": action})
-	mp, err := factory.CreateMetrics(context.Background(), set, cfg, ms)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lp, err := factory.CreateLogs(context.Background(), set, cfg, ls)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range []component.Component{mp, lp} {
-		if err := c.Start(context.Background(), componenttest.NewNopHost()); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = c.Shutdown(context.Background()) })
-	}
-	return mp, lp
 }
 
 // richTraces has two resources, one with an empty scope, spans with attributes, events and links.

@@ -91,3 +91,26 @@ func newProbeExt(t testing.TB, section map[string]any) extension.Extension {
 	}
 	return ext
 }
+
+// startedMetricsAndLogsProbes creates and starts a metrics and a logs probe with action, feeding
+// ms and ls.
+func startedMetricsAndLogsProbes(t *testing.T, factory processor.Factory, action string, ms *consumertest.MetricsSink, ls *consumertest.LogsSink) (processor.Metrics, processor.Logs) {
+	t.Helper()
+	set := processortest.NewNopSettings(factory.Type())
+	cfg := probeConfig(t, factory, map[string]any{"action": action})
+	mp, err := factory.CreateMetrics(context.Background(), set, cfg, ms)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lp, err := factory.CreateLogs(context.Background(), set, cfg, ls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []component.Component{mp, lp} {
+		if err := c.Start(context.Background(), componenttest.NewNopHost()); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = c.Shutdown(context.Background()) })
+	}
+	return mp, lp
+}

@@ -9,13 +9,10 @@ import (
 	"time"
 
 	"go.opentelemetry.io/collector/client"
-	"go.opentelemetry.io/collector/component"
-	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
-	"go.opentelemetry.io/collector/processor/processortest"
 	"go.uber.org/zap/zapcore"
 
 	"github.com/otelbridge/otelbridge/go/bridge"
@@ -220,24 +217,8 @@ func TestConcurrentCallsAndShutdown(t *testing.T) {
 }
 
 func TestMetricsAndLogsCrossToo(t *testing.T) {
-	factory := NewProcessorFactory("probe")
-	set := processortest.NewNopSettings(factory.Type())
-	cfg := probeConfig(t, factory, map[string]any{"action": "rewrite"})
 	metricsSink, logsSink := new(consumertest.MetricsSink), new(consumertest.LogsSink)
-	mp, err := factory.CreateMetrics(context.Background(), set, cfg, metricsSink)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lp, err := factory.CreateLogs(context.Background(), set, cfg, logsSink)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range []component.Component{mp, lp} {
-		if err := c.Start(context.Background(), componenttest.NewNopHost()); err != nil {
-			t.Fatal(err)
-		}
-		defer func() { _ = c.Shutdown(context.Background()) }()
-	}
+	mp, lp := startedMetricsAndLogsProbes(t, NewProcessorFactory("probe"), "rewrite", metricsSink, logsSink)
 	md := pmetric.NewMetrics()
 	md.ResourceMetrics().AppendEmpty().ScopeMetrics().AppendEmpty().Metrics().AppendEmpty().SetEmptyGauge().DataPoints().AppendEmpty().SetIntValue(3)
 	ld := plog.NewLogs()

@@ -17,6 +17,7 @@ func main() {
 	out := flag.String("out", "RESULTS.md", "the Markdown file to write")
 	criterionDir := flag.String("criterion", "", "criterion's output directory (target/criterion)")
 	command := flag.String("command", "make bench", "the command that produced the figures")
+	allocator := flag.String("allocator", "system", "the Rust library's allocator: system or mimalloc")
 	flag.Parse()
 
 	figures := newFigures()
@@ -31,7 +32,7 @@ func main() {
 		}
 	}
 	var doc strings.Builder
-	writeReport(&doc, figures, machine(), *command)
+	writeReport(&doc, figures, machine(), *command, *allocator)
 	if err := os.WriteFile(*out, []byte(doc.String()), 0o644); err != nil {
 		fail(err)
 	}

@@ -8,6 +8,11 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+
+// The same allocator as the library under test (scripts/bench.sh, BENCH_ALLOCATOR).
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use otelbridge_bench::{SIGNALS, SIZES, decode, decode_change_encode, read_batch};
 
 fn work(c: &mut Criterion) {
