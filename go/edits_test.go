@@ -2,8 +2,10 @@ package otelbridge
 
 import (
 	"context"
+	"strings"
 	"testing"
 
+	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
@@ -73,6 +75,26 @@ func TestEditsThatDropEverythingDropTheBatch(t *testing.T) {
 	}
 	if n := len(sink.AllTraces()); n != 0 {
 		t.Fatalf("%d batches reached the next consumer", n)
+	}
+}
+
+func TestEditsBeyondTheBatchAreAPermanentErrorAndChangeNothing(t *testing.T) {
+	p, sink, _ := startedProbe(t, "buggy", map[string]any{"action": "edit-out-of-range"})
+	in := spans(2)
+	err := p.ConsumeTraces(context.Background(), in)
+	if err == nil || !consumererror.IsPermanent(err) {
+		t.Fatalf("error = %v, want a permanent error", err)
+	}
+	for _, want := range []string{"probe/buggy", "edit 1 addresses resource 999, which the batch does not have"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Fatalf("error %q does not say %q", err, want)
+		}
+	}
+	if _, ok := in.ResourceSpans().At(0).Resource().Attributes().Get("probe.seen"); ok {
+		t.Fatal("the valid edit before the bad one was applied")
+	}
+	if n := len(sink.AllTraces()); n != 0 {
+		t.Fatalf("%d batches went on", n)
 	}
 }
 

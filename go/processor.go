@@ -6,6 +6,7 @@ import (
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/pdata/ptrace"
@@ -111,7 +112,8 @@ func processFunc[T any](p *rustProcessor, signal bridge.Signal, c codec[T]) func
 			return in, processorhelper.ErrSkipProcessingData
 		case bridge.OutcomeEdited:
 			if err := c.edit(in, res.Bytes()); err != nil {
-				return in, wrapError(p.id, fmt.Errorf("applying the edits Rust returned: %w", err))
+				// The same edits would fail again: a retry cannot help.
+				return in, consumererror.NewPermanent(wrapError(p.id, fmt.Errorf("applying the edits Rust returned: %w", err)))
 			}
 			if c.isEmpty(in) {
 				return in, processorhelper.ErrSkipProcessingData
@@ -120,7 +122,7 @@ func processFunc[T any](p *rustProcessor, signal bridge.Signal, c codec[T]) func
 		}
 		out, err := c.unmarshal(res.Bytes())
 		if err != nil {
-			return in, wrapError(p.id, fmt.Errorf("reading the batch Rust returned: %w", err))
+			return in, consumererror.NewPermanent(wrapError(p.id, fmt.Errorf("reading the batch Rust returned: %w", err)))
 		}
 		return out, nil
 	}

@@ -33,6 +33,9 @@ pub enum Action {
     /// Make the `edit-everywhere` edits, resolve them here, and return the whole batch: what
     /// Go must produce from `EditEverywhere`.
     EditEverywhereResolved,
+    /// Set an attribute on the first resource, then on a resource the batch does not have (a
+    /// buggy component).
+    EditOutOfRange,
     /// Drop it.
     Drop,
     /// Fail with this kind (retryable errors carry a 2s retry-after and gRPC/HTTP codes).
@@ -58,6 +61,7 @@ impl Action {
             Action::Edit => "edit",
             Action::EditEverywhere => "edit-everywhere",
             Action::EditEverywhereResolved => "edit-everywhere-resolved",
+            Action::EditOutOfRange => "edit-out-of-range",
             Action::Drop => "drop",
             Action::Fail(_) => "fail",
             Action::Panic => "panic",
@@ -80,6 +84,7 @@ impl std::str::FromStr for Action {
             "edit" => Action::Edit,
             "edit-everywhere" => Action::EditEverywhere,
             "edit-everywhere-resolved" => Action::EditEverywhereResolved,
+            "edit-out-of-range" => Action::EditOutOfRange,
             "drop" => Action::Drop,
             "panic" => Action::Panic,
             "yield" => Action::YieldThenRewrite,
@@ -167,6 +172,15 @@ impl Probe {
         match action {
             Action::Pass | Action::YieldThenRewrite => Ok(Outcome::Unchanged),
             Action::EditEverywhere => Ok(Outcome::Edited(batch.decode()?.everywhere())),
+            Action::EditOutOfRange => {
+                let mut edits = Edits::new();
+                edits.set(At::resource(0), "probe.seen", "true").set(
+                    At::resource(999),
+                    "probe.seen",
+                    "true",
+                );
+                Ok(Outcome::Edited(edits))
+            }
             Action::EditEverywhereResolved => {
                 let message = batch.decode()?;
                 Outcome::Edited(message.everywhere()).resolve(&message)
