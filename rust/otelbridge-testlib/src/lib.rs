@@ -2,16 +2,15 @@
 //! shim's tests, which link this crate as `libotelbridge_testlib.a`.
 //!
 //! - `probe` (processor, all signals): does what the call's `probe-action` metadata (or its
-//!   config's `action`) says: pass, rewrite, drop, fail with each error kind, panic, sleep, log.
+//!   config's `action`) says: pass, rewrite, edit (the same change as edits), the
+//!   `edit-everywhere` edits (and their Rust-resolved batch, to check Go's application against),
+//!   an out-of-range edit, drop, fail with each error kind, panic, sleep, log.
 //! - `probeext` (extension): starts and stops, or fails or panics doing so, as configured.
 //! - `probercv` (receiver, all signals): sends a few batches with metadata at start.
 //!
 //! It also registers the example receiver, exporter, connector and processor (`otlphttp_rs`
 //! twice, `spanstats` and `redact`), so the Go tests and benchmarks drive them through the real
 //! collector helpers.
-//!
-//! It also registers the example receiver, exporter and connector (`otlphttp_rs` twice and
-//! `spanstats`), so the Go tests drive them through the real collector helpers.
 
 mod everywhere;
 mod probe;
