@@ -2,40 +2,51 @@
 //! records are dropped.
 
 use otelbridge::view::{LogRecordView, LogsView};
-use otelbridge::{At, Edits};
+use otelbridge::{At, Edits, Error};
 
 use crate::policy::{Policy, Tally};
 
 /// Applies `policy` to a logs request read in place, recording the changes in `edits`. Drop
 /// filters see the values as they came; dropped records are not redacted.
-pub(crate) fn apply(policy: &Policy, request: LogsView<'_>, edits: &mut Edits) -> Tally {
+pub(crate) fn apply(
+    policy: &Policy,
+    request: LogsView<'_>,
+    edits: &mut Edits,
+) -> Result<Tally, Error> {
     let mut tally = Tally::default();
     for (r, resource) in request.resources().enumerate() {
         let mut redacted = 0;
         for (s, scope) in resource.scopes().enumerate() {
-            redacted += policy.redact(At::scope(r, s), scope.attributes(), edits);
+            redacted += policy.redact(At::scope(r, s), scope.attributes(), edits)?;
             for (i, record) in scope.records().enumerate() {
                 let at = At::record(r, s, i);
                 if !tally.drops(policy, record.attributes(), at, edits) {
-                    redacted += redact_record(policy, at, record, edits);
+                    redacted += redact_record(policy, at, record, edits)?;
                 }
             }
         }
-        tally.redacted += policy.finish_resource(r, resource.attributes(), redacted, edits);
+        tally.redacted += policy.finish_resource(r, resource.attributes(), redacted, edits)?;
     }
-    tally
+    Ok(tally)
 }
 
-fn redact_record(policy: &Policy, at: At, record: LogRecordView<'_>, edits: &mut Edits) -> u64 {
+fn redact_record(
+    policy: &Policy,
+    at: At,
+    record: LogRecordView<'_>,
+    edits: &mut Edits,
+) -> Result<u64, Error> {
     let mut redacted = 0;
     if let Some(body) = record.body() {
-        let decode = || record.decode_body().unwrap_or_default();
-        if let Some((changed, value)) = policy.rules.redact_view(None, body, decode) {
+        if let Some((changed, value)) = policy
+            .rules
+            .redact_view(None, body, || record.decode_body())?
+        {
             redacted = changed;
             edits.set_body(at, value);
         }
     }
-    redacted + policy.redact(at, record.attributes(), edits)
+    Ok(redacted + policy.redact(at, record.attributes(), edits)?)
 }
 
 #[cfg(test)]

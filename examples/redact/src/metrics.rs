@@ -2,19 +2,23 @@
 //! data points (of every metric type) are dropped.
 
 use otelbridge::view::MetricsView;
-use otelbridge::{At, Edits};
+use otelbridge::{At, Edits, Error};
 
 use crate::policy::{Policy, Tally};
 
 /// Applies `policy` to a metrics request read in place, recording the changes in `edits`. Drop
 /// filters see data point attributes as they came; dropped points are not redacted, nor is a
 /// metric whose points all went.
-pub(crate) fn apply(policy: &Policy, request: MetricsView<'_>, edits: &mut Edits) -> Tally {
+pub(crate) fn apply(
+    policy: &Policy,
+    request: MetricsView<'_>,
+    edits: &mut Edits,
+) -> Result<Tally, Error> {
     let mut tally = Tally::default();
     for (r, resource) in request.resources().enumerate() {
         let mut redacted = 0;
         for (s, scope) in resource.scopes().enumerate() {
-            redacted += policy.redact(At::scope(r, s), scope.attributes(), edits);
+            redacted += policy.redact(At::scope(r, s), scope.attributes(), edits)?;
             for (m, metric) in scope.records().enumerate() {
                 let (mut points, mut kept) = (0, 0);
                 for (p, point) in metric.data_points().enumerate() {
@@ -24,20 +28,20 @@ pub(crate) fn apply(policy: &Policy, request: MetricsView<'_>, edits: &mut Edits
                         continue;
                     }
                     kept += 1;
-                    redacted += policy.redact(at, point.attributes(), edits);
+                    redacted += policy.redact(at, point.attributes(), edits)?;
                     for (x, exemplar) in point.exemplars().enumerate() {
                         let at = At::exemplar(r, s, m, p, x);
-                        redacted += policy.redact(at, exemplar.filtered_attributes(), edits);
+                        redacted += policy.redact(at, exemplar.filtered_attributes(), edits)?;
                     }
                 }
                 if points == 0 || kept > 0 {
-                    redacted += policy.redact(At::record(r, s, m), metric.metadata(), edits);
+                    redacted += policy.redact(At::record(r, s, m), metric.metadata(), edits)?;
                 }
             }
         }
-        tally.redacted += policy.finish_resource(r, resource.attributes(), redacted, edits);
+        tally.redacted += policy.finish_resource(r, resource.attributes(), redacted, edits)?;
     }
-    tally
+    Ok(tally)
 }
 
 #[cfg(test)]

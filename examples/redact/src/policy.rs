@@ -1,7 +1,7 @@
 //! Everything one processor applies to a batch: its rules, its drop filters and its summary key.
 
 use otelbridge::view::Attributes;
-use otelbridge::{At, Edits};
+use otelbridge::{At, Edits, Error};
 
 use crate::config::RedactConfig;
 use crate::filter::Filters;
@@ -73,9 +73,14 @@ impl Policy {
     }
 
     /// Redacts the attributes at `at` into `edits`; returns how many values changed.
-    pub(crate) fn redact(&self, at: At, attributes: Attributes<'_>, edits: &mut Edits) -> u64 {
+    pub(crate) fn redact(
+        &self,
+        at: At,
+        attributes: Attributes<'_>,
+        edits: &mut Edits,
+    ) -> Result<u64, Error> {
         if self.rules.is_empty() {
-            return 0;
+            return Ok(0);
         }
         self.rules.redact_attributes_into(at, attributes, edits)
     }
@@ -89,13 +94,13 @@ impl Policy {
         attributes: Attributes<'_>,
         in_records: u64,
         edits: &mut Edits,
-    ) -> u64 {
+    ) -> Result<u64, Error> {
         let at = At::resource(index);
-        let own = self.redact(at, attributes, edits);
+        let own = self.redact(at, attributes, edits)?;
         let total = in_records + own;
         if let (Some(key), true) = (&self.summary_attribute, total > 0) {
             edits.set(at, key, i64::try_from(total).unwrap_or(i64::MAX));
         }
-        total
+        Ok(total)
     }
 }

@@ -81,7 +81,7 @@ impl Processor for RedactProcessor {
         batch: TracesBatch<'_>,
     ) -> Result<Outcome<ExportTraceServiceRequest>, Error> {
         self.run("traces", |policy, edits| {
-            Ok(traces::apply(policy, batch.view()?, edits))
+            traces::apply(policy, batch.view()?, edits)
         })
     }
 
@@ -91,7 +91,7 @@ impl Processor for RedactProcessor {
         batch: MetricsBatch<'_>,
     ) -> Result<Outcome<ExportMetricsServiceRequest>, Error> {
         self.run("metrics", |policy, edits| {
-            Ok(metrics::apply(policy, batch.view()?, edits))
+            metrics::apply(policy, batch.view()?, edits)
         })
     }
 
@@ -101,7 +101,7 @@ impl Processor for RedactProcessor {
         batch: LogsBatch<'_>,
     ) -> Result<Outcome<ExportLogsServiceRequest>, Error> {
         self.run("logs", |policy, edits| {
-            Ok(logs::apply(policy, batch.view()?, edits))
+            logs::apply(policy, batch.view()?, edits)
         })
     }
 }

@@ -8,7 +8,7 @@
 
 use otelbridge::proto::common::v1::{AnyValue, any_value::Value};
 use otelbridge::view::{Attributes, ValueView};
-use otelbridge::{At, EditValue, Edits};
+use otelbridge::{At, EditValue, Edits, Error};
 use regex::Regex;
 use sha2::{Digest, Sha256};
 
@@ -75,19 +75,19 @@ impl Rules {
         at: At,
         attributes: Attributes<'_>,
         edits: &mut Edits,
-    ) -> u64 {
+    ) -> Result<u64, Error> {
         let mut redacted = 0;
         for attribute in attributes {
             let key = attribute.key();
             let value = attribute.value();
             if let Some((changed, value)) =
-                self.redact_view(Some(key), value, || attribute.decode_value())
+                self.redact_view(Some(key), value, || attribute.decode_value())?
             {
                 redacted += changed;
                 edits.set(at, key, value);
             }
         }
-        redacted
+        Ok(redacted)
     }
 
     /// Redacts one value read in place (`key` is `None` for a log body, which only rules limited
@@ -97,17 +97,17 @@ impl Rules {
         &self,
         key: Option<&str>,
         value: ValueView<'_>,
-        decode: impl FnOnce() -> AnyValue,
-    ) -> Option<(u64, EditValue)> {
-        match value {
+        decode: impl FnOnce() -> Result<AnyValue, Error>,
+    ) -> Result<Option<(u64, EditValue)>, Error> {
+        Ok(match value {
             ValueView::Str(text) => self.redacted(key, text).map(|new| (1, EditValue::Str(new))),
             ValueView::Array(_) | ValueView::KvList(_) => {
-                let mut decoded = decode();
+                let mut decoded = decode()?;
                 let changed = self.redact_value(key, &mut decoded);
                 (changed > 0).then_some((changed, EditValue::Any(decoded)))
             }
             _ => None,
-        }
+        })
     }
 
     fn redact_value(&self, key: Option<&str>, value: &mut AnyValue) -> u64 {
@@ -197,7 +197,9 @@ mod tests {
     fn redact(rules: &Rules, attributes: &mut Vec<KeyValue>) -> u64 {
         let mut edits = Edits::new();
         let redacted = viewed(attributes, |view| {
-            rules.redact_attributes_into(At::resource(0), view, &mut edits)
+            rules
+                .redact_attributes_into(At::resource(0), view, &mut edits)
+                .expect("valid values")
         });
         let mut request = ExportTraceServiceRequest {
             resource_spans: vec![ResourceSpans {
@@ -358,7 +360,10 @@ mod tests {
             rule("a", Action::Mask, &["k"]),
             rule("b", Action::Mask, &[]),
         ]);
-        let redacted = rules.redact_view(None, ValueView::Str("ab"), AnyValue::default);
-        assert_eq!(redacted, Some((1, EditValue::Str("a****".into()))));
+        let redacted = rules.redact_view(None, ValueView::Str("ab"), || Ok(AnyValue::default()));
+        assert_eq!(
+            redacted.expect("a string needs no decoding"),
+            Some((1, EditValue::Str("a****".into())))
+        );
     }
 }

@@ -1,27 +1,31 @@
 //! Spans: resource, scope, span, span event and link attributes are redacted; spans are dropped.
 
 use otelbridge::view::{SpanView, TracesView};
-use otelbridge::{At, Edits};
+use otelbridge::{At, Edits, Error};
 
 use crate::policy::{Policy, Tally};
 
 /// Applies `policy` to a traces request read in place, recording the changes in `edits`. Drop
 /// filters see the values as they came; dropped spans are not redacted.
-pub(crate) fn apply(policy: &Policy, request: TracesView<'_>, edits: &mut Edits) -> Tally {
+pub(crate) fn apply(
+    policy: &Policy,
+    request: TracesView<'_>,
+    edits: &mut Edits,
+) -> Result<Tally, Error> {
     let mut tally = Tally::default();
     for (r, resource) in request.resources().enumerate() {
         let mut redacted = 0;
         for (s, scope) in resource.scopes().enumerate() {
-            redacted += policy.redact(At::scope(r, s), scope.attributes(), edits);
+            redacted += policy.redact(At::scope(r, s), scope.attributes(), edits)?;
             for (i, span) in scope.records().enumerate() {
                 if !tally.drops(policy, span.attributes(), At::record(r, s, i), edits) {
-                    redacted += redact_span(policy, (r, s, i), span, edits);
+                    redacted += redact_span(policy, (r, s, i), span, edits)?;
                 }
             }
         }
-        tally.redacted += policy.finish_resource(r, resource.attributes(), redacted, edits);
+        tally.redacted += policy.finish_resource(r, resource.attributes(), redacted, edits)?;
     }
-    tally
+    Ok(tally)
 }
 
 fn redact_span(
@@ -29,15 +33,15 @@ fn redact_span(
     (r, s, i): (usize, usize, usize),
     span: SpanView<'_>,
     edits: &mut Edits,
-) -> u64 {
-    let mut redacted = policy.redact(At::record(r, s, i), span.attributes(), edits);
+) -> Result<u64, Error> {
+    let mut redacted = policy.redact(At::record(r, s, i), span.attributes(), edits)?;
     for (e, event) in span.events().enumerate() {
-        redacted += policy.redact(At::event(r, s, i, e), event.attributes(), edits);
+        redacted += policy.redact(At::event(r, s, i, e), event.attributes(), edits)?;
     }
     for (l, link) in span.links().enumerate() {
-        redacted += policy.redact(At::link(r, s, i, l), link.attributes(), edits);
+        redacted += policy.redact(At::link(r, s, i, l), link.attributes(), edits)?;
     }
-    redacted
+    Ok(redacted)
 }
 
 #[cfg(test)]

@@ -60,10 +60,10 @@ fn bytes_field(bytes: &[u8], number: u32) -> &[u8] {
     }
 }
 
-fn decode_part<T: Message + Default>(bytes: &[u8]) -> T {
-    // Validated framing; a field prost reads but views do not check could still be malformed,
-    // and then the part decodes as far as it can.
-    T::decode(bytes).unwrap_or_default()
+/// Decodes one part with prost. The view validated its framing and strings, not every scalar's
+/// wire type, so this can still fail (permanently) on a crafted batch.
+fn decode_part<T: Message + Default>(bytes: &[u8]) -> Result<T, Error> {
+    Ok(T::decode(bytes)?)
 }
 
 impl<'a> Batch<'a, ExportTraceServiceRequest> {
@@ -235,7 +235,7 @@ impl<'a> SpanView<'a> {
     }
 
     /// Decodes the whole span with prost.
-    pub fn decode(&self) -> Span {
+    pub fn decode(&self) -> Result<Span, Error> {
         decode_part(self.bytes)
     }
 }
@@ -299,12 +299,10 @@ impl<'a> LogRecordView<'a> {
         }
     }
 
-    /// Decodes the body with prost (for nested bodies: maps and arrays).
-    pub fn decode_body(&self) -> Option<AnyValue> {
-        match last(self.bytes, 5) {
-            Some(Wire::Bytes(bytes)) => Some(decode_part(bytes)),
-            _ => None,
-        }
+    /// Decodes the body with prost (for nested bodies: maps and arrays); the empty value if the
+    /// record has none.
+    pub fn decode_body(&self) -> Result<AnyValue, Error> {
+        decode_part(bytes_field(self.bytes, 5))
     }
 
     /// The severity text.
@@ -318,7 +316,7 @@ impl<'a> LogRecordView<'a> {
     }
 
     /// Decodes the whole record with prost.
-    pub fn decode(&self) -> LogRecord {
+    pub fn decode(&self) -> Result<LogRecord, Error> {
         decode_part(self.bytes)
     }
 }
@@ -382,7 +380,7 @@ impl<'a> MetricView<'a> {
     }
 
     /// Decodes the whole metric with prost.
-    pub fn decode(&self) -> Metric {
+    pub fn decode(&self) -> Result<Metric, Error> {
         decode_part(self.bytes)
     }
 }
@@ -497,7 +495,7 @@ impl<'a> AttributeView<'a> {
     }
 
     /// Decodes the value with prost.
-    pub fn decode_value(&self) -> AnyValue {
+    pub fn decode_value(&self) -> Result<AnyValue, Error> {
         decode_part(self.value)
     }
 }
