@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"go.opentelemetry.io/collector/component"
-	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/consumer/consumertest"
@@ -147,19 +146,6 @@ const seenKey, seenValue = "probe.seen", "true"
 
 var goChangeType = component.MustNewType("gochange")
 
-// startedProcessor starts p and shuts it down when the benchmark ends.
-func startedProcessor(tb testing.TB, p component.Component) {
-	tb.Helper()
-	if err := p.Start(context.Background(), componenttest.NewNopHost()); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		if err := p.Shutdown(context.Background()); err != nil {
-			tb.Error(err)
-		}
-	})
-}
-
 // newProbe returns the probe's factory, settings and config with action.
 func newProbe(tb testing.TB, action string) (processor.Factory, processor.Settings, component.Config) {
 	tb.Helper()
@@ -191,7 +177,7 @@ var tracesSignal = signal[ptrace.Traces]{
 		if err != nil {
 			tb.Fatal(err)
 		}
-		startedProcessor(tb, p)
+		started(tb, p)
 		return p.ConsumeTraces
 	},
 	change: func(tb testing.TB, next any) func(context.Context, ptrace.Traces) error {
@@ -206,7 +192,7 @@ var tracesSignal = signal[ptrace.Traces]{
 		if err != nil {
 			tb.Fatal(err)
 		}
-		startedProcessor(tb, p)
+		started(tb, p)
 		return p.ConsumeTraces
 	},
 }
@@ -223,7 +209,7 @@ var metricsSignal = signal[pmetric.Metrics]{
 		if err != nil {
 			tb.Fatal(err)
 		}
-		startedProcessor(tb, p)
+		started(tb, p)
 		return p.ConsumeMetrics
 	},
 	change: func(tb testing.TB, next any) func(context.Context, pmetric.Metrics) error {
@@ -238,7 +224,7 @@ var metricsSignal = signal[pmetric.Metrics]{
 		if err != nil {
 			tb.Fatal(err)
 		}
-		startedProcessor(tb, p)
+		started(tb, p)
 		return p.ConsumeMetrics
 	},
 }
@@ -255,7 +241,7 @@ var logsSignal = signal[plog.Logs]{
 		if err != nil {
 			tb.Fatal(err)
 		}
-		startedProcessor(tb, p)
+		started(tb, p)
 		return p.ConsumeLogs
 	},
 	change: func(tb testing.TB, next any) func(context.Context, plog.Logs) error {
@@ -270,7 +256,7 @@ var logsSignal = signal[plog.Logs]{
 		if err != nil {
 			tb.Fatal(err)
 		}
-		startedProcessor(tb, p)
+		started(tb, p)
 		return p.ConsumeLogs
 	},
 }
