@@ -85,6 +85,14 @@ fn a_full_lifecycle_passes_rewrites_and_drops() {
     );
     assert!(resource_attributes(&rewrite.data).contains(&("probe.seen".into(), "true".into())));
 
+    // This host speaks the current minor, so edits reach it as edits, to apply itself.
+    let edit = act(&instance, "edit").wait();
+    assert_eq!(
+        (edit.code, edit.outcome),
+        (OTB_STATUS_OK, OTB_OUTCOME_EDITED)
+    );
+    assert!(!edit.data.is_empty());
+
     assert_eq!(act(&instance, "drop").wait().outcome, OTB_OUTCOME_DROPPED);
     assert_eq!(host::shutdown(&instance).wait().code, OTB_STATUS_OK);
 }

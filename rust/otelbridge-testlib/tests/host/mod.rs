@@ -196,6 +196,12 @@ unsafe extern "C" fn consume_batch(
 
 /// Performs the handshake once per test binary.
 pub fn handshake() -> OtbLibraryInfo {
+    handshake_as(OTELBRIDGE_ABI_MINOR)
+}
+
+/// Performs the handshake as a host of ABI minor `minor`. The library keeps the first
+/// handshake's version, so a test binary that calls this first stays an older host.
+pub fn handshake_as(minor: u32) -> OtbLibraryInfo {
     static ONCE: Once = Once::new();
     let callbacks = OtbHostCallbacks {
         complete: Some(complete),
@@ -215,7 +221,7 @@ pub fn handshake() -> OtbLibraryInfo {
     let code = unsafe {
         otelbridge_v1_handshake(
             OTELBRIDGE_ABI_MAJOR,
-            OTELBRIDGE_ABI_MINOR,
+            minor,
             &callbacks,
             &mut info,
             ptr::null_mut(),
