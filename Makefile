@@ -9,6 +9,11 @@ CARGO ?= cargo
 GO ?= go
 RUST_LIBS := -p otelbridge-testlib -p otelbridge-example-collector
 COLLECTOR := bin/otelcol-example
+# The collector releases otelbridge supports, oldest first: one list, in the builder
+# (builder/internal/release), which the shim is tested against at both ends.
+RELEASES = $(shell cd builder && $(GO) run . releases)
+OLDEST_RELEASE = $(firstword $(RELEASES))
+NEWEST_RELEASE = $(lastword $(RELEASES))
 
 .PHONY: help
 help: ## List the targets.
@@ -53,7 +58,11 @@ lint: toolchains ## Formatting, clippy and go vet.
 	$(CARGO) clippy --release --locked --workspace --all-targets -- -D warnings
 	@unformatted=$$(gofmt -l go examples builder bench); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	cd go && $(GO) vet ./...
+	cd go/shimtest && $(GO) vet ./...
 	cd go && CGO_ENABLED=0 $(GO) build ./...
+	# The shim requires the oldest supported release, so it never raises a user's versions.
+	scripts/check-collector-release.sh go $(OLDEST_RELEASE)
+	scripts/check-collector-release.sh go/shimtest $(OLDEST_RELEASE)
 
 .PHONY: test-rust
 test-rust: toolchains ## Rust unit and ABI tests, and the header staleness check.
@@ -72,10 +81,16 @@ check-deps: ## Prove no crate installs signal handlers in the Go process (tokio 
 	@scripts/check-no-signal-handlers.sh
 
 .PHONY: test-go
-test-go: rust ## The Go shim's tests, also under cgocheck2 (full cgo pointer checks) and -race.
-	cd go && $(GO) test -count=1 ./...
-	cd go && GOEXPERIMENT=cgocheck2 $(GO) test -count=1 ./...
-	cd go && $(GO) test -count=1 -race -short ./...
+test-go: rust ## The Go shim's tests at the oldest and newest supported release, under cgocheck2 and -race.
+	# go/shimtest is a module of its own, so its test-only dependencies stay out of users' graphs.
+	for dir in go go/shimtest; do \
+		(cd $$dir && $(GO) test -count=1 ./... && \
+		 GOEXPERIMENT=cgocheck2 $(GO) test -count=1 ./... && \
+		 $(GO) test -count=1 -race -short ./...); \
+	done
+	# The same suite at the newest release: a copy of its go.mod with every collector module moved.
+	scripts/pin-collector-release.sh go/shimtest $(NEWEST_RELEASE) $(CURDIR)/build/newest-release/shimtest.mod
+	cd go/shimtest && $(GO) test -count=1 -modfile=$(CURDIR)/build/newest-release/shimtest.mod ./...
 	cd go && CGO_ENABLED=0 $(GO) test -count=1 -run TestWithoutCgo ./
 
 .PHONY: test-e2e

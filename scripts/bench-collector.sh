@@ -17,8 +17,7 @@
 # spans per round), BENCH_COLLECTOR_WARMUP_SPANS, BENCH_COLLECTOR_SENDERS (concurrent requests in
 # flight), CARGO_TARGET_DIR (default target/bench-collector).
 #
-# Why not telemetrygen: the Go module proxy refuses cmd/telemetrygen v0.162.0, and the v0.161.0 it
-# serves cannot saturate a collector on shared cores: it builds every span through the
+# Why not telemetrygen: it cannot saturate a collector on shared cores: it builds every span through the
 # OpenTelemetry SDK, exports one batch at a time per process and drops what its queue cannot hold,
 # so it spends most of the CPU itself. loadgen sends prepared requests through ptraceotlp's
 # real gRPC client and leaves the cores to the collector.

@@ -14,6 +14,9 @@ func Open() (*Library, error) { return nil, ErrCgoRequired }
 // ConfigureRuntime reports that cgo is required.
 func ConfigureRuntime(int) error { return ErrCgoRequired }
 
+// ConfigureRuntimeSettings reports that cgo is required.
+func ConfigureRuntimeSettings([]byte, bool) error { return ErrCgoRequired }
+
 // Nop does nothing.
 func Nop() {}
 

@@ -64,6 +64,23 @@ func ConfigureRuntime(workerThreads int) error {
 	return nil
 }
 
+// ConfigureRuntimeSettings hands the Rust runtime its settings as JSON (the fields of
+// otelbridge::runtime::RuntimeSettings), or with validateOnly only checks them. The settings take
+// effect at the runtime's first use (the first start of a Rust component); until then a second,
+// different call fails, and afterwards every call fails unless its settings are the running ones.
+// Errors are *Error with CodeInvalidConfig, their message naming the field.
+func ConfigureRuntimeSettings(settings []byte, validateOnly bool) error {
+	if _, err := Open(); err != nil {
+		return err
+	}
+	var status C.OtbStatus
+	code := C.otelbridge_v1_runtime_configure_json(bytesPtr(settings), C.size_t(len(settings)), C.bool(validateOnly), &status)
+	if code != C.OTB_STATUS_OK {
+		return statusError(&status)
+	}
+	return nil
+}
+
 // Nop calls the library's empty function: the fixed cost of one call into Rust.
 func Nop() {
 	C.otelbridge_v1_nop(nil)

@@ -13,6 +13,8 @@ import (
 type machineInfo struct {
 	date, cpu, kernel, goVersion, rustVersion string
 	cores                                     int
+	// collector, redaction and filter are the module versions the benchmarks ran against.
+	collector, redaction, filter string
 }
 
 func machine() machineInfo {
@@ -23,7 +25,16 @@ func machine() machineInfo {
 		goVersion:   runtime.Version(),
 		rustVersion: output("rustc", "--version"),
 		cores:       runtime.NumCPU(),
+		collector:   moduleVersion("go.opentelemetry.io/collector/processor/processorhelper"),
+		redaction:   moduleVersion("github.com/open-telemetry/opentelemetry-collector-contrib/processor/redactionprocessor"),
+		filter:      moduleVersion("github.com/open-telemetry/opentelemetry-collector-contrib/processor/filterprocessor"),
 	}
+}
+
+// moduleVersion is the version of a module in the bench module's build list (the report runs
+// in bench/), so the report names what was measured rather than what someone typed.
+func moduleVersion(path string) string {
+	return output("go", "list", "-m", "-f", "{{.Version}}", path)
 }
 
 func cpuModel() string {

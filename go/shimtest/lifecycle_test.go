@@ -1,8 +1,9 @@
-package otelbridge
+package shimtest
 
 import (
 	"context"
 	"errors"
+	otelbridge "github.com/otelbridge/otelbridge/go"
 	"os"
 	"strconv"
 	"strings"
@@ -18,7 +19,7 @@ import (
 )
 
 func TestShutdownWithoutStartIsSafe(t *testing.T) {
-	factory := NewProcessorFactory("probe")
+	factory := otelbridge.NewProcessorFactory("probe")
 	p, err := factory.CreateTraces(context.Background(), processortest.NewNopSettings(factory.Type()),
 		factory.CreateDefaultConfig(), new(consumertest.TracesSink))
 	if err != nil {

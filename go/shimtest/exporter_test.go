@@ -1,4 +1,4 @@
-package otelbridge
+package shimtest
 
 import (
 	"bytes"
@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	otelbridge "github.com/otelbridge/otelbridge/go"
 	"io"
 	"maps"
 	"net/http"
@@ -256,7 +257,7 @@ func startExporter(t *testing.T, c component.Component) {
 // startedOTLPHTTPRsTraces creates and starts an otlphttp_rs traces exporter with section.
 func startedOTLPHTTPRsTraces(t *testing.T, section map[string]any) exporter.Traces {
 	t.Helper()
-	factory := NewExporterFactory("otlphttp_rs")
+	factory := otelbridge.NewExporterFactory("otlphttp_rs")
 	cfg := otlpHTTPRsConfig(t, factory, section)
 	exp, err := factory.CreateTraces(context.Background(), exportertest.NewNopSettings(factory.Type()), cfg)
 	if err != nil {
@@ -274,7 +275,7 @@ var syncFastRetries = map[string]any{
 
 func TestExporterSendsEachSignalAsGzippedOTLPWithTheConfiguredHeaders(t *testing.T) {
 	b := newOTLPBackend(t, nil)
-	factory := NewExporterFactory("otlphttp_rs")
+	factory := otelbridge.NewExporterFactory("otlphttp_rs")
 	cfg := otlpHTTPRsConfig(t, factory, otlpHTTPRsSection(b, map[string]any{
 		"headers":       map[string]any{"x-tenant": "acme"},
 		"sending_queue": map[string]any{"enabled": false},
@@ -420,7 +421,7 @@ func TestExporterQueueIsDrainedAtShutdown(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 		w.WriteHeader(http.StatusOK)
 	})
-	factory := NewExporterFactory("otlphttp_rs")
+	factory := otelbridge.NewExporterFactory("otlphttp_rs")
 	cfg := otlpHTTPRsConfig(t, factory, otlpHTTPRsSection(b, map[string]any{
 		"sending_queue": map[string]any{"enabled": true, "num_consumers": 1, "queue_size": 100},
 	}))
@@ -547,7 +548,7 @@ func TestExporterShutdownPastItsDeadlineCancelsTheExportInFlight(t *testing.T) {
 }
 
 func TestExporterConfigIsOneSectionSplitBetweenGoAndRust(t *testing.T) {
-	factory := NewExporterFactory("otlphttp_rs")
+	factory := otelbridge.NewExporterFactory("otlphttp_rs")
 	read := func(section map[string]any) (component.Config, error) {
 		cfg := factory.CreateDefaultConfig()
 		if err := confmap.NewFromStringMap(section).Unmarshal(cfg); err != nil {
@@ -567,7 +568,7 @@ func TestExporterConfigIsOneSectionSplitBetweenGoAndRust(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c := cfg.(*ExporterConfig)
+		c := cfg.(*otelbridge.ExporterConfig)
 		if c.TimeoutConfig.Timeout != 3*time.Second || c.RetryConfig.InitialInterval != 10*time.Millisecond ||
 			!c.QueueConfig.HasValue() || c.QueueConfig.Get().NumConsumers != 2 {
 			t.Fatalf("exporterhelper's part = %+v", c.ExporterHelperConfig)
@@ -634,7 +635,7 @@ func TestExporterConfigIsOneSectionSplitBetweenGoAndRust(t *testing.T) {
 		if err != nil {
 			t.Fatalf("reading the marshalled config back: %v", err)
 		}
-		a, b := cfg.(*ExporterConfig), again.(*ExporterConfig)
+		a, b := cfg.(*otelbridge.ExporterConfig), again.(*otelbridge.ExporterConfig)
 		if a.RetryConfig != b.RetryConfig || a.TimeoutConfig != b.TimeoutConfig ||
 			fmt.Sprint(a.Rust().Values()) != fmt.Sprint(b.Rust().Values()) {
 			t.Fatalf("round trip changed the config:\n%+v %v\n%+v %v", a.ExporterHelperConfig, a.Rust().Values(), b.ExporterHelperConfig, b.Rust().Values())

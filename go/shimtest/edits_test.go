@@ -1,7 +1,8 @@
-package otelbridge
+package shimtest
 
 import (
 	"context"
+	otelbridge "github.com/otelbridge/otelbridge/go"
 	"strings"
 	"testing"
 
@@ -39,7 +40,7 @@ func TestEditsAppliedByGoMatchTheSDKsForTraces(t *testing.T) {
 }
 
 func TestEditsAppliedByGoMatchTheSDKsForMetricsAndLogs(t *testing.T) {
-	factory := NewProcessorFactory("probe")
+	factory := otelbridge.NewProcessorFactory("probe")
 	results := map[string][2]string{}
 	for _, action := range []string{"edit-everywhere", "edit-everywhere-resolved"} {
 		metricsSink, logsSink := new(consumertest.MetricsSink), new(consumertest.LogsSink)

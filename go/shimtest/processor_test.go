@@ -1,8 +1,9 @@
-package otelbridge
+package shimtest
 
 import (
 	"context"
 	"errors"
+	otelbridge "github.com/otelbridge/otelbridge/go"
 	"strings"
 	"sync"
 	"testing"
@@ -218,7 +219,7 @@ func TestConcurrentCallsAndShutdown(t *testing.T) {
 
 func TestMetricsAndLogsCrossToo(t *testing.T) {
 	metricsSink, logsSink := new(consumertest.MetricsSink), new(consumertest.LogsSink)
-	mp, lp := startedMetricsAndLogsProbes(t, NewProcessorFactory("probe"), "rewrite", metricsSink, logsSink)
+	mp, lp := startedMetricsAndLogsProbes(t, otelbridge.NewProcessorFactory("probe"), "rewrite", metricsSink, logsSink)
 	md := pmetric.NewMetrics()
 	md.ResourceMetrics().AppendEmpty().ScopeMetrics().AppendEmpty().Metrics().AppendEmpty().SetEmptyGauge().DataPoints().AppendEmpty().SetIntValue(3)
 	ld := plog.NewLogs()

@@ -1,6 +1,7 @@
-package otelbridge
+package shimtest
 
 import (
+	otelbridge "github.com/otelbridge/otelbridge/go"
 	"strings"
 	"testing"
 
@@ -8,7 +9,7 @@ import (
 )
 
 func TestDefaultConfigComesFromRust(t *testing.T) {
-	cfg := NewProcessorFactory("probe").CreateDefaultConfig().(*Config)
+	cfg := otelbridge.NewProcessorFactory("probe").CreateDefaultConfig().(*otelbridge.Config)
 	want := map[string]any{"action": "pass", "weight": float64(1)}
 	if got := cfg.Values(); got["action"] != want["action"] || got["weight"] != want["weight"] || len(got) != 2 {
 		t.Fatalf("default config = %v, want %v", got, want)
@@ -19,7 +20,7 @@ func TestDefaultConfigComesFromRust(t *testing.T) {
 }
 
 func TestConfigRoundTripsThroughConfmap(t *testing.T) {
-	factory := NewProcessorFactory("probe")
+	factory := otelbridge.NewProcessorFactory("probe")
 	cfg := probeConfig(t, factory, map[string]any{"action": "drop"})
 	// The collector marshals component configs nested in its whole config, as here.
 	out := confmap.New()
@@ -37,7 +38,7 @@ func TestConfigRoundTripsThroughConfmap(t *testing.T) {
 }
 
 func TestValidationErrorsNameTheField(t *testing.T) {
-	factory := NewProcessorFactory("probe")
+	factory := otelbridge.NewProcessorFactory("probe")
 	cases := map[string]struct {
 		section map[string]any
 		want    string
@@ -58,15 +59,15 @@ func TestValidationErrorsNameTheField(t *testing.T) {
 }
 
 func TestAnEmptySectionKeepsTheDefaults(t *testing.T) {
-	cfg := probeConfig(t, NewProcessorFactory("probe"), nil)
+	cfg := probeConfig(t, otelbridge.NewProcessorFactory("probe"), nil)
 	if cfg.Values()["action"] != "pass" {
 		t.Fatalf("config = %v", cfg.Values())
 	}
 }
 
 func TestAMissingComponentFailsValidationNotStartup(t *testing.T) {
-	factory := NewProcessorFactory("nosuch")
-	err := factory.CreateDefaultConfig().(*Config).Validate()
+	factory := otelbridge.NewProcessorFactory("nosuch")
+	err := factory.CreateDefaultConfig().(*otelbridge.Config).Validate()
 	if err == nil || !strings.Contains(err.Error(), `the linked Rust library has no processor of type "nosuch"`) {
 		t.Fatalf("Validate() = %v", err)
 	}

@@ -1,8 +1,9 @@
-package otelbridge
+package shimtest
 
 import (
 	"context"
 	"errors"
+	otelbridge "github.com/otelbridge/otelbridge/go"
 	"testing"
 
 	"go.opentelemetry.io/collector/component/componenttest"
@@ -14,7 +15,7 @@ import (
 )
 
 func TestRustConnectorTurnsSpansIntoMetrics(t *testing.T) {
-	factory := NewConnectorFactory("spanstats")
+	factory := otelbridge.NewConnectorFactory("spanstats")
 	if factory.TracesToMetricsStability() == 0 {
 		t.Fatal("spanstats must be registered as a traces-to-metrics connector")
 	}
@@ -49,7 +50,7 @@ func TestRustConnectorTurnsSpansIntoMetrics(t *testing.T) {
 }
 
 func TestRustConnectorPassesItsNextConsumersErrorUpstream(t *testing.T) {
-	factory := NewConnectorFactory("spanstats")
+	factory := otelbridge.NewConnectorFactory("spanstats")
 	full, _ := consumer.NewMetrics(func(context.Context, pmetric.Metrics) error {
 		return consumererror.NewPermanent(errors.New("metrics pipeline refuses"))
 	})

@@ -1,9 +1,10 @@
-package otelbridge
+package shimtest
 
 import (
 	"bytes"
 	"context"
 	"fmt"
+	otelbridge "github.com/otelbridge/otelbridge/go"
 	"io"
 	"net/http"
 	"sync"
@@ -32,7 +33,7 @@ func receiverConfig(t testing.TB, factory receiver.Factory, section map[string]a
 	if err := confmap.NewFromStringMap(section).Unmarshal(cfg); err != nil {
 		t.Fatal(err)
 	}
-	if err := cfg.(*Config).Validate(); err != nil {
+	if err := cfg.(*otelbridge.Config).Validate(); err != nil {
 		t.Fatal(err)
 	}
 	return cfg
@@ -82,7 +83,7 @@ func (g *logsPoster) Generate() []receivertest.UniqueIDAttrVal {
 }
 
 func TestRustReceiverKeepsTheReceiverContract(t *testing.T) {
-	factory := NewReceiverFactory("otlphttp_rs")
+	factory := otelbridge.NewReceiverFactory("otlphttp_rs")
 	endpoint := freePort(t)
 	receivertest.CheckConsumeContract(receivertest.CheckConsumeContractParams{
 		T:             t,
@@ -117,7 +118,7 @@ func (s *infoSink) all() []client.Info {
 }
 
 func TestRustReceiverMetadataReachesGoAsClientInfo(t *testing.T) {
-	factory := NewReceiverFactory("probercv")
+	factory := otelbridge.NewReceiverFactory("probercv")
 	cfg := receiverConfig(t, factory, map[string]any{
 		"batches":   2,
 		"metadata":  map[string]any{"x-tenant": []any{"acme", "beta"}},
@@ -166,7 +167,7 @@ func TestRustReceiverMetadataReachesGoAsClientInfo(t *testing.T) {
 }
 
 func TestRustReceiverForwardsRequestHeadersAndConsumerErrors(t *testing.T) {
-	factory := NewReceiverFactory("otlphttp_rs")
+	factory := otelbridge.NewReceiverFactory("otlphttp_rs")
 	endpoint := freePort(t)
 	cfg := receiverConfig(t, factory, map[string]any{"endpoint": endpoint, "include_metadata": true})
 	var infos infoSink

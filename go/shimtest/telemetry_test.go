@@ -1,7 +1,8 @@
-package otelbridge
+package shimtest
 
 import (
 	"context"
+	otelbridge "github.com/otelbridge/otelbridge/go"
 	"testing"
 
 	"go.opentelemetry.io/collector/component"
@@ -24,7 +25,7 @@ func (w *statusWatcher) Report(event *componentstatus.Event) {
 }
 
 func TestARustStatusChangeReachesTheStatusWatcher(t *testing.T) {
-	factory := NewProcessorFactory("probe")
+	factory := otelbridge.NewProcessorFactory("probe")
 	p, err := factory.CreateTraces(context.Background(), processortest.NewNopSettings(factory.Type()),
 		factory.CreateDefaultConfig(), consumertest.NewNop())
 	if err != nil {
@@ -84,7 +85,7 @@ func TestRustAndBridgeMetricsReachTheMeterProvider(t *testing.T) {
 	provider := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
 	defer func() { _ = provider.Shutdown(context.Background()) }()
 
-	factory := NewProcessorFactory("probe")
+	factory := otelbridge.NewProcessorFactory("probe")
 	set := processortest.NewNopSettings(factory.Type())
 	set.MeterProvider = provider
 	p, err := factory.CreateTraces(context.Background(), set, factory.CreateDefaultConfig(), consumertest.NewNop())

@@ -1,7 +1,8 @@
-package otelbridge
+package shimtest
 
 import (
 	"context"
+	otelbridge "github.com/otelbridge/otelbridge/go"
 	"testing"
 
 	"go.opentelemetry.io/collector/client"
@@ -20,9 +21,9 @@ import (
 )
 
 // probeConfig is the probe's default config with the user's section laid over it.
-func probeConfig(t testing.TB, factory processor.Factory, section map[string]any) *Config {
+func probeConfig(t testing.TB, factory processor.Factory, section map[string]any) *otelbridge.Config {
 	t.Helper()
-	cfg := factory.CreateDefaultConfig().(*Config)
+	cfg := factory.CreateDefaultConfig().(*otelbridge.Config)
 	if err := cfg.Unmarshal(confmap.NewFromStringMap(section)); err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +41,7 @@ func startedProbe(t testing.TB, name string, section map[string]any) (processor.
 // startedProbeFeeding creates and starts a probe traces processor feeding next.
 func startedProbeFeeding(t testing.TB, name string, section map[string]any, next consumer.Traces) (processor.Traces, *observer.ObservedLogs) {
 	t.Helper()
-	factory := NewProcessorFactory("probe")
+	factory := otelbridge.NewProcessorFactory("probe")
 	set := processortest.NewNopSettings(factory.Type())
 	set.ID = component.MustNewIDWithName("probe", name)
 	core, logs := observer.New(zap.DebugLevel)
@@ -80,8 +81,8 @@ func spans(n int) ptrace.Traces {
 
 func newProbeExt(t testing.TB, section map[string]any) extension.Extension {
 	t.Helper()
-	factory := NewExtensionFactory("probeext")
-	cfg := factory.CreateDefaultConfig().(*Config)
+	factory := otelbridge.NewExtensionFactory("probeext")
+	cfg := factory.CreateDefaultConfig().(*otelbridge.Config)
 	if err := cfg.Unmarshal(confmap.NewFromStringMap(section)); err != nil {
 		t.Fatal(err)
 	}
