@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs the example collector (Go collector + Rust `redact` processor and
-# `heartbeat` extension) with examples/collector/config.yaml, sends it the sample telemetry of
-# examples/collector/internal/sample once, stops it with SIGTERM, and summarises what happened.
+# Runs the example collector (Go's OTLP receiver, batch processor and debug exporter beside every
+# Rust kind: the `redact` processor, the `otlphttp_rs` exporter and receiver, the `spanstats`
+# connector and the `heartbeat` extension) with examples/collector/config.yaml, sends it the
+# sample telemetry of examples/collector/internal/sample once, stops it with SIGTERM, and
+# summarises what each Rust component did.
 #
 # Usage: scripts/demo.sh [COLLECTOR]. COLLECTOR defaults to build/otelcol-example/otelcol-example,
 # which `make demo` builds from examples/builder-config.yaml with bin/otelbridge-builder. Set DEMO_KEEP_LOG=1 to keep the full collector
@@ -127,9 +129,11 @@ else
 	echo "  no sample e-mail address or card number appears anywhere in the collector's output"
 fi
 
-# Sums a field of the debug exporter's per-batch summary lines ("Traces", "Metrics", "Logs").
+# Sums a field of one debug exporter's per-batch summary lines ("Traces", "Metrics", "Logs").
+# Usage: exported EXPORTER_ID SIGNAL FIELD
 exported() {
-	grep -E $'\tinfo\t'"$1"$'\t' "$log" | grep -oE "\"$2\": [0-9]+" | awk '{n += $NF} END {print n + 0}'
+	grep -E $'\tinfo\t'"$2"$'\t' "$log" | grep -F "\"otelcol.component.id\": \"$1\"," |
+		grep -oE "\"$3\": [0-9]+" | awk '{n += $NF} END {print n + 0}'
 }
 
 section "Sent vs exported (health checks dropped by redact)"
@@ -142,9 +146,34 @@ check() { # name sent health exported
 	(($2 - $3 == $4)) || mismatches=$((mismatches + 1))
 }
 row "" sent "health checks" expected exported
-check spans "$spans" "$spans_h" "$(exported Traces spans)"
-check "metric points" "$points" "$points_h" "$(exported Metrics 'data points')"
-check "log records" "$records" "$records_h" "$(exported Logs 'log records')"
+check spans "$spans" "$spans_h" "$(exported debug Traces spans)"
+check "metric points" "$points" "$points_h" "$(exported debug Metrics 'data points')"
+check "log records" "$records" "$records_h" "$(exported debug Logs 'log records')"
+
+section "Relayed by the Rust otlphttp_rs exporter to the Rust otlphttp_rs receiver (127.0.0.1:4319)"
+relay_row() { printf '  %-15s %8s %8s\n' "$@"; }
+relay_check() { # name signal field
+	local out back
+	out=$(exported debug "$2" "$3")
+	back=$(exported debug/relayed "$2" "$3")
+	relay_row "$1" "$out" "$back"
+	((out == back)) || mismatches=$((mismatches + 1))
+}
+relay_row "" exported relayed
+relay_check spans Traces spans
+relay_check "metric points" Metrics 'data points'
+relay_check "log records" Logs 'log records'
+
+section "Span statistics (the Rust spanstats connector, traces -> metrics)"
+# The debug exporter prints each spanstats.calls data point as "-> span.name: Str(NAME)" ... "Value: N".
+stats="$(awk '/-> Name: /{calls = ($0 ~ /spanstats\.calls$/)} calls && /-> span.name: Str\(/{sub(/.*Str\(/, ""); sub(/\)$/, ""); name = $0}
+	calls && /^Value: /{print name "\t" $2}' "$log")"
+if [[ -n "$stats" ]]; then
+	awk -F'\t' '{printf "  %-20s %s call(s)\n", $1, $2}' <<<"$stats"
+fi
+counted=$(awk -F'\t' '{n += $2} END {print n + 0}' <<<"$stats")
+echo "  spans counted: $counted (exported: $(exported debug Traces spans))"
+((counted == $(exported debug Traces spans))) || mismatches=$((mismatches + 1))
 
 section "Result"
 if [[ $status -ne 0 ]]; then
@@ -157,4 +186,4 @@ if [[ "$errors" != 0 ]]; then
 fi
 ((mismatches == 0)) || fail "the exported counts differ from the expected ones"
 [[ "$leaks" == 0 ]] || fail "sensitive sample values reached the debug exporter"
-echo "  ok: the collector exited cleanly (status 0) after SIGTERM; everything was redacted and counted"
+echo "  ok: the collector exited cleanly (status 0) after SIGTERM; everything was redacted, relayed and counted"
