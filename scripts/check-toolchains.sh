@@ -2,7 +2,7 @@
 # Checks that the Go and Rust toolchains otelbridge needs are installed, and says what to do if not.
 set -euo pipefail
 
-need_go="1.24"   # #cgo noescape/nocallback and fast cgo callbacks
+need_go="1.26"   # the collector releases otelbridge supports require it (and fast cgo callbacks)
 need_rust="1.85" # edition 2024
 
 fail() { echo "otelbridge: $*" >&2; exit 1; }
