@@ -1,6 +1,6 @@
-// Package manifest reads a builder manifest: upstream's (ocb v0.162.0) schema, where an entry of
-// the five component lists may give `cargo:` (a Cargo.toml dependency line) instead of `gomod:`,
-// plus a `rust:` section. It reads the document as ocb does (YAML, then mapstructure with weakly
+// Package manifest reads a builder manifest: upstream's schema (ocb's, the same at every release
+// of the window), where an entry of the five component lists may give `cargo:` (a Cargo.toml
+// dependency line) instead of `gomod:`, plus a `rust:` section. It reads the document as ocb does (YAML, then mapstructure with weakly
 // typed input and case-insensitive keys), so every manifest ocb accepts loads here too.
 package manifest
 
@@ -14,6 +14,8 @@ import (
 
 	"github.com/go-viper/mapstructure/v2"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/otelbridge/otelbridge/builder/internal/release"
 )
 
 // Kind is a component list of the manifest.
@@ -78,9 +80,16 @@ type Manifest struct {
 	// directory, as for ocb). When the manifest gives none, Load does what ocb does, a fresh
 	// os.MkdirTemp("", "otelcol-distribution"), and Derive writes it into ocb's manifest.
 	OutputPath string
+	// OutputPathGiven tells whether the manifest gives dist.output_path.
+	OutputPathGiven bool
 	// Modules are every entry of the five component lists, in Kinds order, then index order.
 	Modules []Module
 	Rust    Rust
+	// Release is the collector release the build is for: the one every core module
+	// (go.opentelemetry.io/collector/...) names, else the newest of the window. ReleaseNamed
+	// tells which.
+	Release      release.Release
+	ReleaseNamed bool
 	// Warnings name each key unknown to both ocb and us, which ocb ignores:
 	// `unknown key "dist.colour" (ignored)`, `unknown key "processors[1].gomodd" (ignored)`.
 	Warnings []string
@@ -93,14 +102,15 @@ const (
 	defaultProfile    = "release"
 )
 
-// defaultProviders are ocb's default `providers:`. ocb decodes the manifest over them, so a
-// manifest's providers[i] (i < 5) keeps the default gomod when it gives none.
+// defaultProviders are ocb's default `providers:`, at ocb's own release (the manifest's). ocb
+// decodes the manifest over them, so a manifest's providers[i] (i < 5) keeps the default gomod
+// when it gives none.
 var defaultProviders = []entry{
-	{GoMod: "go.opentelemetry.io/collector/confmap/provider/envprovider v1.68.0"},
-	{GoMod: "go.opentelemetry.io/collector/confmap/provider/fileprovider v1.68.0"},
-	{GoMod: "go.opentelemetry.io/collector/confmap/provider/httpprovider v1.68.0"},
-	{GoMod: "go.opentelemetry.io/collector/confmap/provider/httpsprovider v1.68.0"},
-	{GoMod: "go.opentelemetry.io/collector/confmap/provider/yamlprovider v1.68.0"},
+	{GoMod: "go.opentelemetry.io/collector/confmap/provider/envprovider " + release.Newest.V1()},
+	{GoMod: "go.opentelemetry.io/collector/confmap/provider/fileprovider " + release.Newest.V1()},
+	{GoMod: "go.opentelemetry.io/collector/confmap/provider/httpprovider " + release.Newest.V1()},
+	{GoMod: "go.opentelemetry.io/collector/confmap/provider/httpsprovider " + release.Newest.V1()},
+	{GoMod: "go.opentelemetry.io/collector/confmap/provider/yamlprovider " + release.Newest.V1()},
 }
 
 // document is the typed view: ocb's schema (its keys and Go types, so that decoding accepts
@@ -194,7 +204,7 @@ func Load(path string) (*Manifest, error) {
 		m.Name = goBinaryName(doc.Dist.Module)
 	}
 	if doc.Dist.OutputPath != nil {
-		m.OutputPath = *doc.Dist.OutputPath
+		m.OutputPath, m.OutputPathGiven = *doc.Dist.OutputPath, true
 	}
 	for i, list := range doc.lists() {
 		for index, e := range list {

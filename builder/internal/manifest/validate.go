@@ -46,6 +46,9 @@ func (m *Manifest) validate(doc *document, undecoded []string) []error {
 		}
 		keys[dep.Key] = module
 	}
+	var releaseProblems []error
+	m.Release, m.ReleaseNamed, releaseProblems = readRelease(m.Raw, broken)
+	problems = append(problems, releaseProblems...)
 	problems = append(problems, goOnly("provider", doc.Providers, broken)...)
 	problems = append(problems, goOnly("converter", doc.Converters, broken)...)
 	if !broken("telemetry") {
