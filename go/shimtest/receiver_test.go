@@ -164,3 +164,32 @@ func TestMetadataPeerAndTraceContextReachRust(t *testing.T) {
 		t.Errorf("probe.peer = %q, want the client's 127.0.0.1 address", peer)
 	}
 }
+
+// Client metadata is bytes to HTTP and gRPC: a Latin-1 header value or a gRPC binary (-bin)
+// value is accepted by Go's otlp receiver, so a Rust component behind it must take the batch too
+// (it reads such a value as bytes, or lossily as text), never refuse it.
+func TestMetadataThatIsNotUTF8ReachesRustAndTheBatchIsAccepted(t *testing.T) {
+	p, sink, _ := startedProbe(t, "bytes", map[string]any{"action": "rewrite"})
+	front := startOTLPReceiver(t, p)
+
+	if got := front.exportHTTP(t, spans(1), "X-Tenant", "caf\xe9"); got != http.StatusOK {
+		t.Fatalf("HTTP client with a Latin-1 header got status %d, want 200", got)
+	}
+	if err := front.exportGRPC(t, context.Background(), spans(1), "x-key-bin", "\xff\x00\x80"); err != nil {
+		t.Fatalf("gRPC client with binary metadata got %v, want OK", err)
+	}
+	if got := sink.SpanCount(); got != 2 {
+		t.Fatalf("the Rust processor passed on %d spans, want both batches' 2", got)
+	}
+	httpAttrs := sink.AllTraces()[0].ResourceSpans().At(0).Resource().Attributes().AsRaw()
+	if got, want := httpAttrs["probe.md.x-tenant"], "caf\uFFFD"; got != want {
+		t.Errorf("probe.md.x-tenant = %q, want the value read lossily as %q", got, want)
+	}
+	if got, want := httpAttrs["probe.md.x-tenant.hex"], "636166e9"; got != want {
+		t.Errorf("probe.md.x-tenant.hex = %q, want the bytes the client sent, %q", got, want)
+	}
+	grpcAttrs := sink.AllTraces()[1].ResourceSpans().At(0).Resource().Attributes().AsRaw()
+	if got, want := grpcAttrs["probe.md.x-key-bin.hex"], "ff0080"; got != want {
+		t.Errorf("probe.md.x-key-bin.hex = %q, want the bytes the client sent, %q", got, want)
+	}
+}

@@ -153,20 +153,13 @@ fn check_protobuf(headers: &HeaderMap) -> Result<(), String> {
     }
 }
 
-/// Every header as metadata: lowercase keys (as `http` stores them), every value in order.
+/// Every header as metadata: lowercase keys (as `http` stores them), every value in order and
+/// as sent (a header value need not be UTF-8).
 fn metadata(headers: &HeaderMap) -> Metadata {
-    let entries = headers
-        .keys()
-        .map(|key| {
-            let values = headers
-                .get_all(key)
-                .iter()
-                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-                .collect();
-            (key.as_str().to_owned(), values)
-        })
-        .collect();
-    Metadata::new(entries)
+    Metadata::new(headers.keys().map(|key| {
+        let values = headers.get_all(key).iter().map(|v| v.as_bytes());
+        (key.as_str(), values)
+    }))
 }
 
 #[cfg(test)]

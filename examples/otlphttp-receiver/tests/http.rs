@@ -19,7 +19,8 @@ use otelbridge::proto::{
 use otelbridge::tokio::sync::mpsc;
 use otelbridge::tokio::time::Instant;
 use otelbridge::{
-    Context, CreateSettings, Error, ErrorKind, Instance, Next, Receiver, Signal, Signals,
+    Context, CreateSettings, Error, ErrorKind, Instance, MetadataValue, Next, Receiver, Signal,
+    Signals,
 };
 use otlphttp_receiver::{OtlpHttpConfig, OtlpHttpReceiver};
 
@@ -31,7 +32,7 @@ struct Sent {
     signal: Signal,
     bytes: Vec<u8>,
     peer: Option<String>,
-    metadata: Vec<(String, Vec<String>)>,
+    metadata: Vec<(String, Vec<MetadataValue>)>,
 }
 
 type Log = Arc<Mutex<Vec<Sent>>>;
@@ -267,6 +268,10 @@ async fn include_metadata_passes_every_header_on() {
         .header("content-type", PROTOBUF)
         .header("X-Tenant", "acme")
         .header("x-tenant", "globex")
+        .header(
+            "x-latin1",
+            reqwest::header::HeaderValue::from_bytes(b"caf\xe9").expect("a valid header value"),
+        )
         .body(traces().encode_to_vec())
         .send()
         .await
@@ -282,6 +287,8 @@ async fn include_metadata_passes_every_header_on() {
     };
     assert_eq!(get("x-tenant"), Some(vec!["acme".into(), "globex".into()]));
     assert_eq!(get("content-type"), Some(vec![PROTOBUF.into()]));
+    // A value that is not UTF-8 goes on as sent: Go's receivers accept it, so must this one.
+    assert_eq!(get("x-latin1"), Some(vec![b"caf\xe9".as_slice().into()]));
     assert!(sent.metadata.iter().all(|(k, _)| *k == k.to_lowercase()));
     assert!(sent.peer.is_some());
     server

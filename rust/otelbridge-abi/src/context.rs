@@ -1,5 +1,10 @@
 //! The context records that travel with each call (layout in ffi/README.md): decoded from the
 //! host's calls into Rust, encoded for the batches Rust hands to the host.
+//!
+//! Only the framing can be malformed. The contents are whatever Go's `client.Info` held, which
+//! need not be UTF-8 (a Latin-1 header, gRPC `-bin` metadata): metadata values stay bytes, and
+//! keys, the peer address and the trace state are read lossily, so that no client's batch is
+//! refused for what its metadata holds.
 
 use otelbridge::{Context, Error, ErrorKind, Metadata, TraceContext};
 
@@ -27,14 +32,14 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Records, Error> {
         };
         match tag {
             OTB_CONTEXT_METADATA => {
-                let key = record.string()?;
+                let key = lossy(record.sized()?);
                 let count = record.u32()? as usize;
                 let values = (0..count)
-                    .map(|_| record.string())
-                    .collect::<Result<_, _>>()?;
+                    .map(|_| record.sized())
+                    .collect::<Result<Vec<_>, _>>()?;
                 metadata.push((key, values));
             }
-            OTB_CONTEXT_PEER_ADDR => records.peer_addr = Some(record.rest()?),
+            OTB_CONTEXT_PEER_ADDR => records.peer_addr = Some(lossy(record.rest())),
             OTB_CONTEXT_TRACE => {
                 let ids = record.take(25)?;
                 let mut trace_id = [0; 16];
@@ -45,7 +50,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Records, Error> {
                     trace_id,
                     span_id,
                     ids[24],
-                    record.rest()?,
+                    lossy(record.rest()),
                 ));
             }
             _ => {}
@@ -111,21 +116,21 @@ impl<'a> Reader<'a> {
         Ok(u32::from_le_bytes([raw[0], raw[1], raw[2], raw[3]]))
     }
 
-    fn string(&mut self) -> Result<String, Error> {
+    /// A length-prefixed field.
+    fn sized(&mut self) -> Result<&'a [u8], Error> {
         let len = self.u32()? as usize;
-        utf8(self.take(len)?)
+        self.take(len)
     }
 
-    /// The rest of the record, as text.
-    fn rest(&mut self) -> Result<String, Error> {
-        let len = self.bytes.len();
-        utf8(self.take(len)?)
+    /// The rest of the record.
+    fn rest(&mut self) -> &'a [u8] {
+        std::mem::take(&mut self.bytes)
     }
 }
 
-fn utf8(bytes: &[u8]) -> Result<String, Error> {
-    String::from_utf8(bytes.to_vec())
-        .map_err(|_| Error::new(ErrorKind::Internal, "malformed context records: not UTF-8"))
+/// Text that Go held in a string, which need not be UTF-8.
+fn lossy(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
 }
 
 #[cfg(test)]
@@ -176,10 +181,10 @@ mod tests {
     #[test]
     fn encoding_round_trips() {
         let ctx = Context::background()
-            .with_metadata(Metadata::new(vec![
-                ("x-tenant".into(), vec!["a".into(), "b".into()]),
-                ("x-empty".into(), vec![]),
-            ]))
+            .with_metadata(
+                Metadata::new([("x-tenant", vec!["a", "b"]), ("x-empty", vec![])])
+                    .with("x-key-bin", b"\xff\x00".as_slice()),
+            )
             .with_peer_addr("10.0.0.1:4318")
             .with_trace_context(TraceContext::new([3; 16], [4; 8], 1, "k=v".into()));
         let records = decode(&encode(&ctx)).expect("round trip");
@@ -187,6 +192,26 @@ mod tests {
         assert_eq!(records.peer_addr.as_deref(), Some("10.0.0.1:4318"));
         assert_eq!(records.trace.as_ref(), ctx.trace_context());
         assert!(encode(&Context::background()).is_empty());
+    }
+
+    #[test]
+    fn contents_that_are_not_utf8_are_read_never_refused() {
+        let mut record = Vec::new();
+        record.extend_from_slice(&4u32.to_le_bytes());
+        record.extend_from_slice(b"x-\xe9t");
+        record.extend_from_slice(&1u32.to_le_bytes());
+        record.extend_from_slice(&4u32.to_le_bytes());
+        record.extend_from_slice(b"caf\xe9");
+        let mut bytes = vec![OTB_CONTEXT_METADATA];
+        bytes.extend_from_slice(&(record.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(&record);
+        bytes.extend_from_slice(&[OTB_CONTEXT_PEER_ADDR, 2, 0, 0, 0, 0xff, b'1']);
+        let records = decode(&bytes).expect("only the framing can be malformed");
+        assert_eq!(
+            records.metadata.get("x-\u{FFFD}t")[0].as_bytes(),
+            b"caf\xe9"
+        );
+        assert_eq!(records.peer_addr.as_deref(), Some("\u{FFFD}1"));
     }
 
     #[test]

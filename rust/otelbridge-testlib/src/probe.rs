@@ -153,7 +153,7 @@ struct Probe {
 impl Probe {
     fn action(&self, ctx: &Context) -> Result<Action, Error> {
         match ctx.metadata().get(ACTION_KEY).first() {
-            Some(text) => text.parse().map_err(Error::permanent),
+            Some(value) => value.to_str_lossy().parse().map_err(Error::permanent),
             None => Ok(self.default_action.clone()),
         }
     }
@@ -188,10 +188,19 @@ impl Probe {
             Action::Rewrite | Action::Edit => {
                 let mut attributes = vec![string_attribute("probe.seen", "true")];
                 for (key, values) in ctx.metadata().iter() {
+                    let text: Vec<_> = values.iter().map(|v| v.to_str_lossy()).collect();
                     attributes.push(string_attribute(
                         &format!("probe.md.{key}"),
-                        &values.join(","),
+                        &text.join(","),
                     ));
+                    // What a client sent that is not text, byte for byte.
+                    if values.iter().any(|v| v.to_str().is_none()) {
+                        let hex: Vec<_> = values.iter().map(|v| hex(v.as_bytes())).collect();
+                        attributes.push(string_attribute(
+                            &format!("probe.md.{key}.hex"),
+                            &hex.join(","),
+                        ));
+                    }
                 }
                 if let Some(peer) = ctx.peer_addr() {
                     attributes.push(string_attribute("probe.peer", peer));
@@ -254,6 +263,10 @@ fn string(kv: &KeyValue) -> &str {
         Some(any_value::Value::StringValue(text)) => text,
         _ => "",
     }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn string_attribute(key: &str, value: &str) -> KeyValue {

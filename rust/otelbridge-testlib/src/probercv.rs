@@ -68,7 +68,7 @@ impl Receiver for ProbeRcv {
 }
 
 async fn send_all(config: &ProbeRcvConfig, next: &Next) {
-    let metadata = Metadata::new(config.metadata.clone().into_iter().collect());
+    let metadata = Metadata::new(config.metadata.clone());
     let ctx = Context::background()
         .with_metadata(metadata)
         .with_peer_addr(config.peer_addr.as_str());

@@ -6,45 +6,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-/// Request metadata, as the collector's `client.Info.Metadata` holds it: each key has one or more
-/// values.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Metadata {
-    entries: Arc<Vec<(String, Vec<String>)>>,
-}
-
-impl Metadata {
-    /// Metadata from `(key, values)` pairs.
-    pub fn new(entries: Vec<(String, Vec<String>)>) -> Metadata {
-        Metadata {
-            entries: Arc::new(entries),
-        }
-    }
-
-    /// The values of `key`, matched case-insensitively as HTTP and gRPC headers are; empty if the
-    /// key is absent.
-    pub fn get(&self, key: &str) -> &[String] {
-        self.entries
-            .iter()
-            .find(|(k, _)| k == key)
-            .or_else(|| {
-                self.entries
-                    .iter()
-                    .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            })
-            .map_or(&[], |(_, values)| values.as_slice())
-    }
-
-    /// Every key with its values, in the order Go sent them.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &[String])> {
-        self.entries.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
-    }
-
-    /// Whether there is no entry.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-}
+use crate::Metadata;
 
 /// The caller's span context (W3C trace context), so a component can continue the trace.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -206,14 +168,6 @@ impl Context {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn metadata_lookup_is_case_insensitive() {
-        let md = Metadata::new(vec![("X-Tenant".into(), vec!["a".into(), "b".into()])]);
-        assert_eq!(md.get("x-tenant"), ["a", "b"]);
-        assert_eq!(md.get("X-Tenant"), ["a", "b"]);
-        assert!(md.get("missing").is_empty());
-    }
 
     #[tokio::test(start_paused = true)]
     async fn remaining_time_counts_down_to_zero() {

@@ -148,14 +148,13 @@ mod tests {
                 Ok(())
             }
         });
-        let ctx = Context::background()
-            .with_metadata(Metadata::new(vec![("tenant".into(), vec!["a".into()])]));
+        let ctx = Context::background().with_metadata(Metadata::new([("tenant", ["a"])]));
         next.send_logs(&ctx, &ExportLogsServiceRequest::default())
             .await
             .expect("sent");
         assert_eq!(
             *seen.lock().expect("lock"),
-            vec![(Signal::Logs, 0, vec!["a".to_string()])]
+            vec![(Signal::Logs, 0, vec!["a".into()])]
         );
     }
 
