@@ -33,9 +33,9 @@ impl Filters {
         self.filters.iter().any(|(key, pattern)| {
             attributes
                 .clone()
-                .filter(|attribute| attribute.key() == key)
+                .filter(|attribute| attribute.key() == key.as_str())
                 .filter_map(|attribute| attribute.str())
-                .any(|text| pattern.is_match(text))
+                .any(|text| pattern.is_match(&text))
         })
     }
 }

@@ -81,10 +81,10 @@ impl Rules {
             let key = attribute.key();
             let value = attribute.value();
             if let Some((changed, value)) =
-                self.redact_view(Some(key), value, || attribute.decode_value())?
+                self.redact_view(Some(&key), value, || attribute.decode_value())
             {
                 redacted += changed;
-                edits.set(at, key, value);
+                edits.set(at, &key, value);
             }
         }
         Ok(redacted)
@@ -98,16 +98,27 @@ impl Rules {
         key: Option<&str>,
         value: ValueView<'_>,
         decode: impl FnOnce() -> Result<AnyValue, Error>,
-    ) -> Result<Option<(u64, EditValue)>, Error> {
-        Ok(match value {
-            ValueView::Str(text) => self.redacted(key, text).map(|new| (1, EditValue::Str(new))),
-            ValueView::Array(_) | ValueView::KvList(_) => {
-                let mut decoded = decode()?;
-                let changed = self.redact_value(key, &mut decoded);
-                (changed > 0).then_some((changed, EditValue::Any(decoded)))
-            }
+    ) -> Option<(u64, EditValue)> {
+        match value {
+            ValueView::Str(text) => self
+                .redacted(key, &text)
+                .map(|new| (1, EditValue::Str(new))),
+            ValueView::Array(_) | ValueView::KvList(_) => match decode() {
+                Ok(mut decoded) => {
+                    let changed = self.redact_value(key, &mut decoded);
+                    (changed > 0).then_some((changed, EditValue::Any(decoded)))
+                }
+                // Go accepted it, but it cannot be read here (nested deeper than prost decodes,
+                // say): a value that cannot be checked is masked whole where a rule covers it,
+                // rather than passed on unchecked or failing the batch.
+                Err(err) if self.rules.iter().any(|rule| rule.covers(key)) => {
+                    tracing::debug!(error = %err, "masking a value that cannot be read");
+                    Some((1, EditValue::Str(self.mask_text.clone())))
+                }
+                Err(_) => None,
+            },
             _ => None,
-        })
+        }
     }
 
     fn redact_value(&self, key: Option<&str>, value: &mut AnyValue) -> u64 {
@@ -360,10 +371,12 @@ mod tests {
             rule("a", Action::Mask, &["k"]),
             rule("b", Action::Mask, &[]),
         ]);
-        let redacted = rules.redact_view(None, ValueView::Str("ab"), || Ok(AnyValue::default()));
-        assert_eq!(
-            redacted.expect("a string needs no decoding"),
-            Some((1, EditValue::Str("a****".into())))
-        );
+        let redacted =
+            rules.redact_view(
+                None,
+                ValueView::Str("ab".into()),
+                || Ok(AnyValue::default()),
+            );
+        assert_eq!(redacted, Some((1, EditValue::Str("a****".into()))));
     }
 }

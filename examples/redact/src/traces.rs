@@ -48,7 +48,8 @@ fn redact_span(
 mod tests {
     use otelbridge::prost::Message;
     use otelbridge::proto::ExportTraceServiceRequest;
-    use otelbridge::proto::common::v1::{InstrumentationScope, KeyValue};
+    use otelbridge::proto::common::v1::any_value::Value;
+    use otelbridge::proto::common::v1::{AnyValue, ArrayValue, InstrumentationScope, KeyValue};
     use otelbridge::proto::trace::v1::Span;
     use otelbridge::proto::trace::v1::span::{Event, Link};
     use otelbridge::proto::trace::v1::{ResourceSpans, ScopeSpans};
@@ -101,6 +102,63 @@ mod tests {
     }
 
     const CARDS: &str = r#"{"rules":[{"pattern":"\\d{4}-\\d{4}"}],"summary_attribute":"redacted"}"#;
+
+    /// An attribute whose value is an array nested `levels` deep around `leaf`.
+    fn nested(key: &str, levels: usize, leaf: &str) -> KeyValue {
+        let mut attribute = string_attribute(key, leaf);
+        for _ in 0..levels {
+            let value = attribute.value.take();
+            attribute.value = Some(AnyValue {
+                value: Some(Value::ArrayValue(ArrayValue {
+                    values: value.into_iter().collect(),
+                })),
+            });
+        }
+        attribute
+    }
+
+    #[tokio::test]
+    async fn traces_go_accepts_are_not_refused_for_what_redact_does_not_touch() {
+        // A span name that is not UTF-8 and an attribute nested 40 levels (both accepted by Go's
+        // pdata, neither decodable by prost as a whole batch) beside a card number to mask.
+        let clean = request(
+            vec![string_attribute("card", "paid with 1234-5678")],
+            vec![span("abc", vec![nested("deep", 40, "no digits")])],
+        );
+        let mut bytes = clean.encode_to_vec();
+        let at = bytes.windows(3).position(|w| w == b"abc").expect("name");
+        bytes[at] = 0xff;
+        let outcome = processor(CARDS)
+            .process_traces(&Context::background(), TracesBatch::from_bytes(&bytes))
+            .await
+            .expect("the batch is not refused");
+        let Outcome::Edited(edits) = outcome else {
+            panic!("the card is masked by an edit, got {outcome:?}");
+        };
+        // The same edits as for the clean batch: the name and the deep value are left alone.
+        let clean_bytes = clean.encode_to_vec();
+        let expected = processor(CARDS)
+            .process_traces(
+                &Context::background(),
+                TracesBatch::from_bytes(&clean_bytes),
+            )
+            .await
+            .expect("valid batch");
+        assert_eq!(
+            Outcome::<ExportTraceServiceRequest>::Edited(edits),
+            expected
+        );
+    }
+
+    #[tokio::test]
+    async fn traces_a_value_nested_too_deep_to_read_is_masked_not_passed_on_unchecked() {
+        let input = request(
+            vec![],
+            vec![span("op", vec![nested("deep", 200, "1234-5678")])],
+        );
+        let output = replaced(run(CARDS, &input).await);
+        assert_eq!(get(&spans(&output)[0].attributes, "deep"), Some("****"));
+    }
 
     #[tokio::test]
     async fn traces_nothing_matched_is_unchanged() {

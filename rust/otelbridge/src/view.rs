@@ -14,7 +14,7 @@
 //!     for (r, resource) in batch.view()?.resources().enumerate() {
 //!         for (s, scope) in resource.scopes().enumerate() {
 //!             for (i, span) in scope.records().enumerate() {
-//!                 if span.attributes().any(|a| a.key() == "http.route" && a.str() == Some("/health")) {
+//!                 if span.attributes().any(|a| a.key() == "http.route" && a.str().as_deref() == Some("/health")) {
 //!                     edits.drop(At::record(r, s, i));
 //!                 }
 //!             }
@@ -24,13 +24,19 @@
 //! }
 //! ```
 //!
-//! [`Batch::view`](crate::Batch) checks the whole batch's framing and strings first, so a
-//! malformed batch is refused up front (a permanent error, as with `decode`) and the views
-//! themselves never fail.
+//! [`Batch::view`](crate::Batch) checks the batch's framing first, so a malformed batch is
+//! refused up front (a permanent error, as with `decode`) and the views themselves never fail.
+//!
+//! Views take whatever Go's pdata takes. Text is read lossily: a string that is not UTF-8 (Go
+//! accepts it) reads with U+FFFD in place of each invalid sequence, borrowed when it is valid.
+//! Values nested deeper than the check goes ([`MAX_CHECKED_DEPTH`] messages) are not refused:
+//! their framing is checked when a component reads them, by [`AttributeView::decode_value`] and
+//! friends, which then fail for that value alone.
 
 mod shapes;
 mod wire;
 
+use std::borrow::Cow;
 use std::marker::PhantomData;
 
 use prost::Message;
@@ -43,13 +49,18 @@ use crate::proto::{
     ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest,
 };
 use crate::{Batch, Error};
+pub use wire::MAX_CHECKED_DEPTH;
 use wire::{Wire, last, repeated};
 
-fn str_field(bytes: &[u8], number: u32) -> &str {
+/// Text as Go holds it, which need not be UTF-8: borrowed when it is, lossy when not.
+fn text(bytes: &[u8]) -> Cow<'_, str> {
+    String::from_utf8_lossy(bytes)
+}
+
+fn str_field(bytes: &[u8], number: u32) -> Cow<'_, str> {
     match last(bytes, number) {
-        // Validated as UTF-8 when the view was made.
-        Some(Wire::Bytes(text)) => std::str::from_utf8(text).unwrap_or_default(),
-        _ => "",
+        Some(Wire::Bytes(payload)) => text(payload),
+        _ => Cow::Borrowed(""),
     }
 }
 
@@ -60,8 +71,9 @@ fn bytes_field(bytes: &[u8], number: u32) -> &[u8] {
     }
 }
 
-/// Decodes one part with prost. The view validated its framing and strings, not every scalar's
-/// wire type, so this can still fail (permanently) on a crafted batch.
+/// Decodes one part with prost. The view validated its framing, not every scalar's wire type,
+/// its strings' UTF-8 or values nested past [`MAX_CHECKED_DEPTH`], so this can fail
+/// (permanently) for this part alone.
 fn decode_part<T: Message + Default>(bytes: &[u8]) -> Result<T, Error> {
     Ok(T::decode(bytes)?)
 }
@@ -155,7 +167,7 @@ impl<'a, R: RecordView<'a> + 'a> ResourceView<'a, R> {
     }
 
     /// The schema URL.
-    pub fn schema_url(&self) -> &'a str {
+    pub fn schema_url(&self) -> Cow<'a, str> {
         str_field(self.bytes, 3)
     }
 }
@@ -169,12 +181,12 @@ pub struct ScopeView<'a, R> {
 
 impl<'a, R: RecordView<'a> + 'a> ScopeView<'a, R> {
     /// The scope's name.
-    pub fn name(&self) -> &'a str {
+    pub fn name(&self) -> Cow<'a, str> {
         str_field(bytes_field(self.bytes, 1), 1)
     }
 
     /// The scope's version.
-    pub fn version(&self) -> &'a str {
+    pub fn version(&self) -> Cow<'a, str> {
         str_field(bytes_field(self.bytes, 1), 2)
     }
 
@@ -205,7 +217,7 @@ impl<'a> RecordView<'a> for SpanView<'a> {
 
 impl<'a> SpanView<'a> {
     /// The span's name.
-    pub fn name(&self) -> &'a str {
+    pub fn name(&self) -> Cow<'a, str> {
         str_field(self.bytes, 5)
     }
 
@@ -248,7 +260,7 @@ pub struct EventView<'a> {
 
 impl<'a> EventView<'a> {
     /// The event's name.
-    pub fn name(&self) -> &'a str {
+    pub fn name(&self) -> Cow<'a, str> {
         str_field(self.bytes, 2)
     }
 
@@ -306,7 +318,7 @@ impl<'a> LogRecordView<'a> {
     }
 
     /// The severity text.
-    pub fn severity_text(&self) -> &'a str {
+    pub fn severity_text(&self) -> Cow<'a, str> {
         str_field(self.bytes, 3)
     }
 
@@ -347,7 +359,7 @@ const POINT_FIELDS: [(u32, u32, Option<u32>); 5] = [
 
 impl<'a> MetricView<'a> {
     /// The metric's name.
-    pub fn name(&self) -> &'a str {
+    pub fn name(&self) -> Cow<'a, str> {
         str_field(self.bytes, 1)
     }
 
@@ -454,7 +466,7 @@ impl<'a> Iterator for Attributes<'a> {
 /// One attribute: a key and a value, borrowed from the batch.
 #[derive(Debug, Clone, Copy)]
 pub struct AttributeView<'a> {
-    key: &'a str,
+    key: &'a [u8],
     value: &'a [u8],
 }
 
@@ -469,16 +481,12 @@ impl<'a> AttributeView<'a> {
                 _ => {}
             }
         }
-        AttributeView {
-            // Validated as UTF-8 when the view was made.
-            key: std::str::from_utf8(key).unwrap_or_default(),
-            value,
-        }
+        AttributeView { key, value }
     }
 
-    /// The key.
-    pub fn key(&self) -> &'a str {
-        self.key
+    /// The key (lossy when it is not UTF-8).
+    pub fn key(&self) -> Cow<'a, str> {
+        text(self.key)
     }
 
     /// The value.
@@ -486,8 +494,8 @@ impl<'a> AttributeView<'a> {
         ValueView::of(self.value)
     }
 
-    /// The value if it is a string.
-    pub fn str(&self) -> Option<&'a str> {
+    /// The value if it is a string (lossy when it is not UTF-8).
+    pub fn str(&self) -> Option<Cow<'a, str>> {
         match self.value() {
             ValueView::Str(text) => Some(text),
             _ => None,
@@ -501,12 +509,12 @@ impl<'a> AttributeView<'a> {
 }
 
 /// A value (OTLP `AnyValue`), borrowed from the batch.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ValueView<'a> {
     /// No value.
     Empty,
-    /// A string.
-    Str(&'a str),
+    /// A string: borrowed, or lossy when it is not UTF-8.
+    Str(Cow<'a, str>),
     /// A boolean.
     Bool(bool),
     /// An integer.
@@ -528,7 +536,7 @@ impl<'a> ValueView<'a> {
             return ValueView::Empty;
         };
         match (number, value) {
-            (1, Wire::Bytes(text)) => ValueView::Str(std::str::from_utf8(text).unwrap_or_default()),
+            (1, Wire::Bytes(payload)) => ValueView::Str(text(payload)),
             (2, Wire::Varint(b)) => ValueView::Bool(b != 0),
             (3, Wire::Varint(n)) => ValueView::Int(n as i64),
             (4, Wire::Fixed64(bits)) => ValueView::Double(f64::from_bits(bits)),

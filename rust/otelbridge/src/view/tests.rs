@@ -56,20 +56,20 @@ fn attributes(seed: i64) -> Vec<KeyValue> {
 
 /// Whether a view value is the prost value.
 fn same(view: ValueView<'_>, value: &Option<AnyValue>) -> bool {
-    match (view, value.as_ref().and_then(|v| v.value.as_ref())) {
+    match (&view, value.as_ref().and_then(|v| v.value.as_ref())) {
         (ValueView::Empty, None) => true,
         (ValueView::Str(a), Some(Value::StringValue(b))) => a == b,
-        (ValueView::Bool(a), Some(Value::BoolValue(b))) => a == *b,
-        (ValueView::Int(a), Some(Value::IntValue(b))) => a == *b,
-        (ValueView::Double(a), Some(Value::DoubleValue(b))) => a == *b,
-        (ValueView::Bytes(a), Some(Value::BytesValue(b))) => a == b.as_slice(),
+        (ValueView::Bool(a), Some(Value::BoolValue(b))) => a == b,
+        (ValueView::Int(a), Some(Value::IntValue(b))) => a == b,
+        (ValueView::Double(a), Some(Value::DoubleValue(b))) => a == b,
+        (ValueView::Bytes(a), Some(Value::BytesValue(b))) => *a == b.as_slice(),
         (ValueView::Array(_), Some(Value::ArrayValue(array))) => {
             let items: Vec<_> = view.items().collect();
             items.len() == array.values.len()
                 && items
                     .iter()
                     .zip(&array.values)
-                    .all(|(a, b)| same(*a, &Some(b.clone())))
+                    .all(|(a, b)| same(a.clone(), &Some(b.clone())))
         }
         (ValueView::KvList(_), Some(Value::KvlistValue(list))) => {
             same_attributes(view.entries(), &list.values)
@@ -153,7 +153,10 @@ fn traces_views_read_what_prost_decodes() {
         assert_eq!(scopes.len(), rs.scope_spans.len());
         for (sv, ss) in scopes.iter().zip(&rs.scope_spans) {
             let scope = ss.scope.as_ref().expect("set");
-            assert_eq!((sv.name(), sv.version()), (scope.name.as_str(), "1.0"));
+            assert_eq!(
+                (sv.name(), sv.version()),
+                (scope.name.as_str().into(), "1.0".into())
+            );
             assert!(same_attributes(sv.attributes(), &scope.attributes));
             let spans: Vec<_> = sv.records().collect();
             assert_eq!(spans.len(), ss.spans.len());
@@ -206,7 +209,7 @@ fn logs_views_read_what_prost_decodes() {
     assert_eq!(scope.name(), "", "no scope message");
     let records: Vec<_> = scope.records().collect();
     let decoded = &request.resource_logs[0].scope_logs[0].log_records;
-    assert_eq!(records[0].body(), Some(ValueView::Str("hello")));
+    assert_eq!(records[0].body(), Some(ValueView::Str("hello".into())));
     assert_eq!(records[0].severity_text(), "INFO");
     assert!(same_attributes(
         records[0].attributes(),
@@ -342,12 +345,19 @@ fn metrics_views_read_every_point_type_and_exemplar() {
 }
 
 #[test]
-fn malformed_batches_are_refused_up_front_naming_the_message() {
+fn text_that_is_not_utf8_is_read_lossily_and_only_framing_is_refused() {
     let request = ExportTraceServiceRequest {
         resource_spans: vec![ResourceSpans {
             scope_spans: vec![ScopeSpans {
                 spans: vec![Span {
                     name: "abc".into(),
+                    attributes: vec![KeyValue {
+                        key: "kkk".into(),
+                        value: Some(AnyValue {
+                            value: Some(Value::StringValue("vvv".into())),
+                        }),
+                        ..Default::default()
+                    }],
                     ..Default::default()
                 }],
                 ..Default::default()
@@ -356,17 +366,81 @@ fn malformed_batches_are_refused_up_front_naming_the_message() {
         }],
     };
     let mut bytes = request.encode_to_vec();
-    let at = bytes.windows(3).position(|w| w == b"abc").expect("name");
-    bytes[at] = 0xff;
-    let err = TracesBatch::from_bytes(&bytes)
+    // Go's pdata takes strings that are not UTF-8; so must a view.
+    for marker in [&b"abc"[..], b"kkk", b"vvv"] {
+        let at = bytes.windows(3).position(|w| w == marker).expect("marker");
+        bytes[at] = 0xff;
+    }
+    let view = TracesBatch::from_bytes(&bytes)
         .view()
-        .expect_err("bad UTF-8");
-    assert!(err.is_permanent());
-    assert!(err.message().contains("Span.5: invalid UTF-8"), "{err}");
+        .expect("sound framing");
+    let resource = view.resources().next().expect("one resource");
+    let scope = resource.scopes().next().expect("one scope");
+    let span = scope.records().next().expect("one span");
+    assert_eq!(span.name(), "\u{FFFD}bc");
+    let attribute = span.attributes().next().expect("one attribute");
+    assert_eq!(attribute.key(), "\u{FFFD}kk");
+    assert_eq!(attribute.str().as_deref(), Some("\u{FFFD}vv"));
     for cut in 1..bytes.len() {
         let result = TracesBatch::from_bytes(&bytes[..cut]).view();
         assert!(result.is_err(), "cut at {cut} accepted");
     }
+}
+
+/// An attribute whose value is an array nested `levels` deep, around the string "leaf".
+fn nested_attribute(levels: usize) -> KeyValue {
+    let mut value = AnyValue {
+        value: Some(Value::StringValue("leaf".into())),
+    };
+    for _ in 0..levels {
+        value = AnyValue {
+            value: Some(Value::ArrayValue(ArrayValue {
+                values: vec![value],
+            })),
+        };
+    }
+    KeyValue {
+        key: "deep".into(),
+        value: Some(value),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn values_nested_past_the_checked_depth_fail_only_when_read() {
+    // Go's pdata takes a value nested this deep; prost's decode of the whole batch would not.
+    let request = ExportTraceServiceRequest {
+        resource_spans: vec![ResourceSpans {
+            resource: Some(Resource {
+                attributes: vec![nested_attribute(200), nested_attribute(3)],
+                ..Default::default()
+            }),
+            ..Default::default()
+        }],
+    };
+    let bytes = request.encode_to_vec();
+    let view = TracesBatch::from_bytes(&bytes)
+        .view()
+        .expect("the batch is not refused for one deep value");
+    let attributes: Vec<_> = view
+        .resources()
+        .next()
+        .expect("one resource")
+        .attributes()
+        .collect();
+    assert!(
+        attributes[0].decode_value().is_err(),
+        "prost refuses the deep value, and only it"
+    );
+    let shallow = attributes[1]
+        .decode_value()
+        .expect("a shallow value decodes");
+    assert_eq!(shallow, nested_attribute(3).value.expect("value"));
+    let mut value = attributes[1].value();
+    for _ in 0..3 {
+        value = value.items().next().expect("one item");
+    }
+    assert_eq!(value, ValueView::Str("leaf".into()));
 }
 
 #[test]

@@ -112,52 +112,41 @@ pub(super) fn last<'a>(bytes: &'a [u8], number: u32) -> Option<Wire<'a>> {
         .last()
 }
 
-/// How a field of a validated message is checked.
-pub(super) enum Kind {
-    /// A nested message of this shape.
-    Message(&'static Shape),
-    /// A UTF-8 string.
-    Str,
-}
-
-/// The fields of a message that views read as messages or strings; all others are skipped.
+/// The fields of a message that views read as nested messages; all others are skipped. Strings
+/// are not checked: Go's pdata does not require UTF-8, and views read text lossily.
 pub(super) struct Shape {
     pub(super) name: &'static str,
-    pub(super) fields: &'static [(u32, Kind)],
+    pub(super) fields: &'static [(u32, &'static Shape)],
 }
 
-/// Deeper nesting than this is refused, as prost refuses it (recursion limit 100).
-const MAX_DEPTH: usize = 100;
+/// How deep (in messages, from the request) the up-front check goes. Only `AnyValue`s nest
+/// deeper in OTLP; past this depth their framing is checked when they are read, so a deeply
+/// nested value that Go accepted never fails the batch, and the walk's stack stays bounded.
+pub const MAX_CHECKED_DEPTH: usize = 64;
 
-/// Checks that `bytes` is a well-formed message of `shape`, down through every nested message
-/// and string a view can reach; the error names the message and field.
+/// Checks that `bytes` is a well-formed message of `shape`, down through every nested message a
+/// view can reach (to [`MAX_CHECKED_DEPTH`]); the error names the message and field.
 pub(super) fn validate(bytes: &[u8], shape: &Shape) -> Result<(), Error> {
     walk(bytes, shape, 0)
         .map_err(|reason| Error::permanent(format!("decoding OTLP protobuf (view): {reason}")))
 }
 
 fn walk(bytes: &[u8], shape: &Shape, depth: usize) -> Result<(), String> {
-    if depth > MAX_DEPTH {
-        return Err("messages nested too deep".into());
+    if depth > MAX_CHECKED_DEPTH {
+        return Ok(());
     }
     let mut fields = Fields::new(bytes);
     while !fields.rest.is_empty() {
         let (number, value) = fields
             .read()
             .map_err(|reason| format!("{}: {reason}", shape.name))?;
-        let Some((_, kind)) = shape.fields.iter().find(|(n, _)| *n == number) else {
+        let Some((_, inner)) = shape.fields.iter().find(|(n, _)| *n == number) else {
             continue;
         };
         let Wire::Bytes(payload) = value else {
             return Err(format!("{}.{number}: wrong wire type", shape.name));
         };
-        match kind {
-            Kind::Str => {
-                std::str::from_utf8(payload)
-                    .map_err(|_| format!("{}.{number}: invalid UTF-8", shape.name))?;
-            }
-            Kind::Message(inner) => walk(payload, inner, depth + 1)?,
-        }
+        walk(payload, inner, depth + 1)?;
     }
     Ok(())
 }
