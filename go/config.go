@@ -3,6 +3,8 @@ package otelbridge
 import (
 	"encoding/json"
 	"fmt"
+	"math"
+	"sort"
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/confmap"
@@ -72,6 +74,10 @@ func (c *Config) Validate() error {
 
 // JSON is the config as Rust reads it.
 func (c *Config) JSON() ([]byte, error) {
+	// YAML has .nan and .inf, JSON has neither: say which field holds one, as Rust's errors do.
+	if path, ok := nonFinite("", c.values); ok {
+		return nil, fmt.Errorf("%s: must be a finite number (NaN and infinities cannot be passed to a Rust component)", path)
+	}
 	raw, err := json.Marshal(c.values)
 	if err != nil {
 		return nil, fmt.Errorf("encoding the config as JSON: %w", err)
@@ -82,4 +88,36 @@ func (c *Config) JSON() ([]byte, error) {
 // Values is the config as a map (defaults merged with the user's section).
 func (c *Config) Values() map[string]any {
 	return c.values
+}
+
+// nonFinite finds a NaN or infinite number in v, and returns its field path (`a.b[2]`).
+func nonFinite(path string, v any) (string, bool) {
+	switch v := v.(type) {
+	case float64:
+		return path, math.IsNaN(v) || math.IsInf(v, 0)
+	case float32:
+		return nonFinite(path, float64(v))
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for key := range v {
+			keys = append(keys, key)
+		}
+		sort.Strings(keys) // the first in a stable order
+		for _, key := range keys {
+			inner := key
+			if path != "" {
+				inner = path + "." + key
+			}
+			if found, ok := nonFinite(inner, v[key]); ok {
+				return found, true
+			}
+		}
+	case []any:
+		for i, item := range v {
+			if found, ok := nonFinite(fmt.Sprintf("%s[%d]", path, i), item); ok {
+				return found, true
+			}
+		}
+	}
+	return "", false
 }

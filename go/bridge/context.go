@@ -5,7 +5,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
+	"time"
 
 	"go.opentelemetry.io/collector/client"
 	"go.opentelemetry.io/otel/trace"
@@ -18,12 +20,22 @@ const (
 	contextTrace    = 3 // the span context: trace id, span id, flags, trace state
 )
 
-// deadlineNanos is ctx's deadline in Unix nanoseconds, or 0 when it has none.
+// latestDeadline is the last instant Unix nanoseconds in an int64 can say (April 2262).
+var latestDeadline = time.Unix(0, math.MaxInt64)
+
+// deadlineNanos is ctx's deadline in Unix nanoseconds, or 0 when it has none. A deadline past
+// what an int64 holds is sent as the latest one it does (UnixNano would wrap it into the past,
+// and Rust would see the call as already expired).
 func deadlineNanos(ctx context.Context) int64 {
-	if deadline, ok := ctx.Deadline(); ok {
+	deadline, ok := ctx.Deadline()
+	switch {
+	case !ok:
+		return 0
+	case deadline.After(latestDeadline):
+		return math.MaxInt64
+	default:
 		return max(deadline.UnixNano(), 1)
 	}
-	return 0
 }
 
 // encodeContext appends the context records of ctx to buf: one record per client.Info metadata

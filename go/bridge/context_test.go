@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"testing"
 	"time"
@@ -55,6 +56,12 @@ func TestDeadlinesCrossAsUnixNanoseconds(t *testing.T) {
 	defer cancel()
 	if got := deadlineNanos(ctx); got != at.UnixNano() {
 		t.Fatalf("deadline = %d, want %d", got, at.UnixNano())
+	}
+	// Past April 2262, UnixNano wraps into the past; the latest deadline an int64 holds is sent.
+	far, cancelFar := context.WithDeadline(context.Background(), time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC))
+	defer cancelFar()
+	if got := deadlineNanos(far); got != math.MaxInt64 {
+		t.Fatalf("deadline in 2300 = %d, want math.MaxInt64", got)
 	}
 }
 

@@ -1,11 +1,13 @@
 package shimtest
 
 import (
-	otelbridge "github.com/otelbridge/otelbridge/go"
+	"math"
 	"strings"
 	"testing"
 
 	"go.opentelemetry.io/collector/confmap"
+
+	otelbridge "github.com/otelbridge/otelbridge/go"
 )
 
 func TestDefaultConfigComesFromRust(t *testing.T) {
@@ -70,5 +72,22 @@ func TestAMissingComponentFailsValidationNotStartup(t *testing.T) {
 	err := factory.CreateDefaultConfig().(*otelbridge.Config).Validate()
 	if err == nil || !strings.Contains(err.Error(), `the linked Rust library has no processor of type "nosuch"`) {
 		t.Fatalf("Validate() = %v", err)
+	}
+}
+
+// YAML can say .nan and .inf; JSON, which carries a config to Rust, cannot: the error names the
+// field rather than failing inside the JSON encoder.
+func TestNonFiniteNumbersAreAnErrorNamingTheField(t *testing.T) {
+	factory := otelbridge.NewProcessorFactory("probe")
+	cases := map[string]map[string]any{
+		"weight":           {"weight": math.NaN()},
+		"nested.list[1]":   {"nested": map[string]any{"list": []any{1.0, math.Inf(1)}}},
+		"nested.deeper[0]": {"nested": map[string]any{"deeper": []any{math.Inf(-1)}}},
+	}
+	for path, section := range cases {
+		err := probeConfig(t, factory, section).Validate()
+		if err == nil || !strings.HasPrefix(err.Error(), path+": must be a finite number") {
+			t.Errorf("Validate(%v) = %v, want an error naming %s", section, err, path)
+		}
 	}
 }

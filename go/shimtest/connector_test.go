@@ -3,7 +3,6 @@ package shimtest
 import (
 	"context"
 	"errors"
-	otelbridge "github.com/otelbridge/otelbridge/go"
 	"testing"
 
 	"go.opentelemetry.io/collector/component/componenttest"
@@ -12,6 +11,8 @@ import (
 	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/pmetric"
+
+	otelbridge "github.com/otelbridge/otelbridge/go"
 )
 
 func TestRustConnectorTurnsSpansIntoMetrics(t *testing.T) {

@@ -2,7 +2,6 @@ package shimtest
 
 import (
 	"context"
-	otelbridge "github.com/otelbridge/otelbridge/go"
 	"strings"
 	"testing"
 
@@ -12,6 +11,8 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	otelbridge "github.com/otelbridge/otelbridge/go"
 )
 
 // The probe's edit-everywhere action uses every kind of edit on every kind of target; with

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	otelbridge "github.com/otelbridge/otelbridge/go"
 	"io"
 	"maps"
 	"net/http"
@@ -28,6 +27,8 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/otelbridge/otelbridge/go/bridge"
+
+	otelbridge "github.com/otelbridge/otelbridge/go"
 )
 
 // These tests drive the Rust otlphttp_rs exporter (examples/otlphttp-exporter) through the real

@@ -2,7 +2,6 @@ package shimtest
 
 import (
 	"context"
-	otelbridge "github.com/otelbridge/otelbridge/go"
 	"testing"
 
 	"go.opentelemetry.io/collector/client"
@@ -18,6 +17,8 @@ import (
 	"go.opentelemetry.io/collector/processor/processortest"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest/observer"
+
+	otelbridge "github.com/otelbridge/otelbridge/go"
 )
 
 // probeConfig is the probe's default config with the user's section laid over it.

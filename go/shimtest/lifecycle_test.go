@@ -3,7 +3,6 @@ package shimtest
 import (
 	"context"
 	"errors"
-	otelbridge "github.com/otelbridge/otelbridge/go"
 	"os"
 	"strconv"
 	"strings"
@@ -16,6 +15,8 @@ import (
 	"go.opentelemetry.io/collector/processor/processortest"
 
 	"github.com/otelbridge/otelbridge/go/bridge"
+
+	otelbridge "github.com/otelbridge/otelbridge/go"
 )
 
 func TestShutdownWithoutStartIsSafe(t *testing.T) {

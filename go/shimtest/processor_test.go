@@ -3,7 +3,6 @@ package shimtest
 import (
 	"context"
 	"errors"
-	otelbridge "github.com/otelbridge/otelbridge/go"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +16,8 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/otelbridge/otelbridge/go/bridge"
+
+	otelbridge "github.com/otelbridge/otelbridge/go"
 )
 
 func TestUnchangedBatchesPassThroughAsTheyCame(t *testing.T) {
@@ -169,6 +170,19 @@ func TestADeadlineExpiringMidCallEndsIt(t *testing.T) {
 	err := p.ConsumeTraces(ctx, spans(1))
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("ConsumeTraces = %v, want a deadline error", err)
+	}
+}
+
+// A deadline past what Unix nanoseconds in an int64 hold (April 2262) is far away, not expired.
+func TestADeadlineCenturiesAwayIsNotTakenAsExpired(t *testing.T) {
+	p, sink, _ := startedProbe(t, "far-deadline", nil)
+	ctx, cancel := context.WithDeadline(context.Background(), time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC))
+	defer cancel()
+	if err := p.ConsumeTraces(ctx, spans(1)); err != nil {
+		t.Fatalf("ConsumeTraces with a deadline in 2300 = %v, want success", err)
+	}
+	if sink.SpanCount() != 1 {
+		t.Fatalf("the batch did not go on: %d spans", sink.SpanCount())
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	otelbridge "github.com/otelbridge/otelbridge/go"
 	"io"
 	"net/http"
 	"sync"
@@ -24,6 +23,8 @@ import (
 	"go.opentelemetry.io/collector/pipeline"
 	"go.opentelemetry.io/collector/receiver"
 	"go.opentelemetry.io/collector/receiver/receivertest"
+
+	otelbridge "github.com/otelbridge/otelbridge/go"
 )
 
 // receiverConfig is the default config of the Rust receiver of factory with section laid over it.

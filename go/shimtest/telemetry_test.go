@@ -2,7 +2,6 @@ package shimtest
 
 import (
 	"context"
-	otelbridge "github.com/otelbridge/otelbridge/go"
 	"testing"
 
 	"go.opentelemetry.io/collector/component"
@@ -12,6 +11,8 @@ import (
 	"go.opentelemetry.io/collector/processor/processortest"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+
+	otelbridge "github.com/otelbridge/otelbridge/go"
 )
 
 // statusWatcher is a host that records the status events its components report.

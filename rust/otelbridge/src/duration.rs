@@ -148,7 +148,12 @@ impl Raw {
     fn into_duration<E: serde::de::Error>(self) -> Result<Duration, E> {
         match self {
             Raw::Text(text) => parse(&text).map_err(E::custom),
-            Raw::Nanos(nanos) => Ok(Duration::from_nanos(nanos)),
+            Raw::Nanos(0) => Ok(Duration::ZERO),
+            // Go would read a bare number as nanoseconds; `interval: 5` is never meant so (it made
+            // a heartbeat log thousands of lines a second), so it needs a unit.
+            Raw::Nanos(n) => Err(E::custom(format!(
+                "invalid duration {n}: a number needs a unit, like \"{n}s\" or \"{n}ms\" (\"{n}ns\" for nanoseconds)"
+            ))),
         }
     }
 }
@@ -158,7 +163,7 @@ pub fn serialize<S: Serializer>(duration: &Duration, serializer: S) -> Result<S:
     serializer.serialize_str(&format(*duration))
 }
 
-/// Deserializes a Go duration string, or an integer of nanoseconds.
+/// Deserializes a Go duration string (or the number 0; any other number needs a unit).
 pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Duration, D::Error> {
     Raw::deserialize(deserializer)?.into_duration()
 }
@@ -244,7 +249,7 @@ mod tests {
     }
 
     #[test]
-    fn serde_reads_strings_and_nanoseconds() {
+    fn serde_reads_strings_and_refuses_numbers_without_a_unit() {
         #[derive(serde::Deserialize, serde::Serialize)]
         struct C {
             #[serde(with = "crate::duration")]
@@ -252,7 +257,7 @@ mod tests {
             #[serde(with = "crate::duration::option", default)]
             timeout: Option<Duration>,
         }
-        let c: C = serde_json::from_str(r#"{"every":"2s","timeout":1000}"#).expect("valid");
+        let c: C = serde_json::from_str(r#"{"every":"2s","timeout":"1us"}"#).expect("valid");
         assert_eq!(
             (c.every, c.timeout),
             (Duration::from_secs(2), Some(Duration::from_micros(1)))
@@ -260,6 +265,15 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&c).expect("encodes"),
             r#"{"every":"2s","timeout":"1µs"}"#
+        );
+        let zero: C = serde_json::from_str(r#"{"every":0}"#).expect("0 needs no unit");
+        assert_eq!(zero.every, Duration::ZERO);
+        let err = serde_json::from_str::<C>(r#"{"every":5}"#)
+            .err()
+            .expect("a bare number");
+        assert!(
+            err.to_string().contains("needs a unit, like \"5s\""),
+            "{err}"
         );
         let err = serde_json::from_str::<C>(r#"{"every":"2x"}"#)
             .err()
