@@ -32,11 +32,17 @@ type lifecycle struct {
 	mu       sync.Mutex
 	instance *bridge.Instance
 	stopped  bool
+	// host is the host of Start; restarting is set while a panicked instance is replaced
+	// (recovery.go), by a goroutine counted in recovery and stopped by closing stop.
+	host       component.Host
+	restarting bool
+	recovery   sync.WaitGroup
+	stop       chan struct{}
 }
 
 func newLifecycle(id component.ID, cfg *Config, telemetry component.TelemetrySettings, kind, signal string) *lifecycle {
 	bridge.SetDefaultLogger(telemetry.Logger.Named("otelbridge"))
-	return &lifecycle{id: id, config: cfg, telemetry: telemetry, kind: kind, signal: signal}
+	return &lifecycle{id: id, config: cfg, telemetry: telemetry, kind: kind, signal: signal, stop: make(chan struct{})}
 }
 
 // Start creates and starts the Rust instance.
@@ -49,16 +55,9 @@ func (l *lifecycle) Start(ctx context.Context, host component.Host) error {
 	if err := l.config.Validate(); err != nil {
 		return wrapError(l.id, err)
 	}
-	raw, err := l.config.JSON()
+	l.host = host
+	instance, err := l.newStartedInstance(ctx)
 	if err != nil {
-		return wrapError(l.id, err)
-	}
-	instance, err := l.config.component.NewInstance(l.id.String(), raw, l.sink(host))
-	if err != nil {
-		return wrapError(l.id, err)
-	}
-	if err := instance.Start(ctx); err != nil {
-		_ = instance.Shutdown(context.Background())
 		return wrapError(l.id, err)
 	}
 	l.instance = instance
@@ -94,14 +93,21 @@ func (l *lifecycle) sink(host component.Host) bridge.Sink {
 	}
 }
 
-// Shutdown waits for calls in flight, shuts the Rust instance down and releases it.
+// Shutdown ends a restart under way, waits for calls in flight, shuts the Rust instance down
+// and releases it.
 func (l *lifecycle) Shutdown(ctx context.Context) error {
 	l.mu.Lock()
-	defer l.mu.Unlock()
 	if l.stopped {
+		l.mu.Unlock()
 		return nil
 	}
 	l.stopped = true
+	close(l.stop)
+	l.mu.Unlock()
+	l.recovery.Wait()
+
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	if l.instance == nil {
 		return nil
 	}
@@ -111,13 +117,9 @@ func (l *lifecycle) Shutdown(ctx context.Context) error {
 // push hands one encoded batch to the Rust instance, for exporters and connectors, which keep
 // nothing of what Rust answers but the error.
 func (l *lifecycle) push(ctx context.Context, signal bridge.Signal, data []byte) error {
-	instance, err := l.current()
-	if err != nil {
-		return err
-	}
-	res, err := instance.Consume(ctx, signal, data)
+	res, err := l.consume(ctx, signal, data)
 	res.Free()
-	return wrapError(l.id, err)
+	return err
 }
 
 // pushFunc makes the consume function of one signal: marshal the batch, push it to Rust.
@@ -140,6 +142,8 @@ func (l *lifecycle) current() (*bridge.Instance, error) {
 		return nil, wrapError(l.id, bridge.ErrClosed)
 	case l.instance == nil:
 		return nil, wrapError(l.id, errNotStarted)
+	case l.restarting:
+		return nil, wrapError(l.id, errRestarting)
 	}
 	return l.instance, nil
 }

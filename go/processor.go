@@ -96,13 +96,9 @@ func processFunc[T any](p *rustProcessor, signal bridge.Signal, c codec[T]) func
 		if err != nil {
 			return in, wrapError(p.id, err)
 		}
-		instance, err := p.current()
+		res, err := p.consume(ctx, signal, data)
 		if err != nil {
 			return in, err
-		}
-		res, err := instance.Consume(ctx, signal, data)
-		if err != nil {
-			return in, wrapError(p.id, err)
 		}
 		defer res.Free()
 		switch res.Outcome {

@@ -26,9 +26,8 @@ import (
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
-	"github.com/otelbridge/otelbridge/go/bridge"
-
 	otelbridge "github.com/otelbridge/otelbridge/go"
+	"github.com/otelbridge/otelbridge/go/bridge"
 )
 
 // These tests drive the Rust otlphttp_rs exporter (examples/otlphttp-exporter) through the real

@@ -3,6 +3,7 @@ package shimtest
 import (
 	"context"
 	"testing"
+	"time"
 
 	"go.opentelemetry.io/collector/client"
 	"go.opentelemetry.io/collector/component"
@@ -115,4 +116,17 @@ func startedMetricsAndLogsProbes(t *testing.T, factory processor.Factory, action
 		t.Cleanup(func() { _ = c.Shutdown(context.Background()) })
 	}
 	return mp, lp
+}
+
+// waitUntilRunning waits until p takes a batch again (after a panic, while its instance is
+// restarted, it answers retryable errors).
+func waitUntilRunning(t testing.TB, p consumer.Traces) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for p.ConsumeTraces(context.Background(), spans(1)) != nil {
+		if time.Now().After(deadline) {
+			t.Fatal("the component did not run again within 20s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

@@ -14,9 +14,8 @@ import (
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/processor/processortest"
 
-	"github.com/otelbridge/otelbridge/go/bridge"
-
 	otelbridge "github.com/otelbridge/otelbridge/go"
+	"github.com/otelbridge/otelbridge/go/bridge"
 )
 
 func TestShutdownWithoutStartIsSafe(t *testing.T) {

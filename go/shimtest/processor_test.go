@@ -3,21 +3,27 @@ package shimtest
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"go.opentelemetry.io/collector/client"
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/component/componentstatus"
+	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
+	"go.opentelemetry.io/collector/processor/processortest"
+	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
-
-	"github.com/otelbridge/otelbridge/go/bridge"
+	"go.uber.org/zap/zaptest/observer"
 
 	otelbridge "github.com/otelbridge/otelbridge/go"
+	"github.com/otelbridge/otelbridge/go/bridge"
 )
 
 func TestUnchangedBatchesPassThroughAsTheyCame(t *testing.T) {
@@ -126,20 +132,80 @@ func TestErrorsMapToCollectorErrors(t *testing.T) {
 	}
 }
 
-func TestAPanicIsAnErrorAndTheProcessGoesOn(t *testing.T) {
-	p, _, _ := startedProbe(t, "panics", nil)
-	healthy, sink, _ := startedProbe(t, "healthy", nil)
+// statusHost records the component status events a component reports, as the collector's
+// status aggregator (and so health checks) would see them.
+type statusHost struct {
+	component.Host
+	mu     sync.Mutex
+	events []componentstatus.Status
+}
 
-	err := p.ConsumeTraces(withAction(context.Background(), "panic"), spans(1))
+func (h *statusHost) Report(ev *componentstatus.Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.events = append(h.events, ev.Status())
+}
+
+func (h *statusHost) statuses() []componentstatus.Status {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]componentstatus.Status(nil), h.events...)
+}
+
+// A panic fails its batch permanently and the process goes on; the instance is failed, reported
+// as a recoverable error, answers retryably while it is created and started again, and reports
+// its recovery.
+func TestAPanickedInstanceIsReportedRestartedAndRecovers(t *testing.T) {
+	factory := otelbridge.NewProcessorFactory("probe")
+	set := processortest.NewNopSettings(factory.Type())
+	set.ID = component.MustNewIDWithName("probe", "panics")
+	core, logs := observer.New(zap.DebugLevel)
+	set.Logger = zap.New(core)
+	sink := new(consumertest.TracesSink)
+	p, err := factory.CreateTraces(context.Background(), set, probeConfig(t, factory, nil), sink)
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := &statusHost{Host: componenttest.NewNopHost()}
+	if err := p.Start(context.Background(), host); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.Shutdown(context.Background()) })
+	healthy, healthySink, _ := startedProbe(t, "healthy", nil)
+
+	err = p.ConsumeTraces(withAction(context.Background(), "panic"), spans(1))
 	if err == nil || !strings.Contains(err.Error(), "probe panicked on purpose") || !consumererror.IsPermanent(err) {
 		t.Fatalf("a panic gave %v, want a permanent error with the panic message", err)
 	}
-	err = p.ConsumeTraces(context.Background(), spans(1))
-	if err == nil || !strings.Contains(err.Error(), "failed earlier") {
-		t.Fatalf("the failed instance accepted work: %v", err)
+	if got := logs.FilterMessageSnippet("Rust component panicked").Len(); got != 1 {
+		t.Errorf("%d log lines say the component panicked, want 1: %v", got, logs.All())
 	}
-	if err := healthy.ConsumeTraces(context.Background(), spans(1)); err != nil || sink.SpanCount() != 1 {
+	if err := healthy.ConsumeTraces(context.Background(), spans(1)); err != nil || healthySink.SpanCount() != 1 {
 		t.Fatalf("another instance stopped working: %v", err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		err := p.ConsumeTraces(context.Background(), spans(1))
+		if err == nil {
+			break
+		}
+		if consumererror.IsPermanent(err) {
+			t.Fatalf("a call after the panic failed permanently: %v (clients would drop their data)", err)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the instance did not recover: %v", err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if sink.SpanCount() != 1 {
+		t.Fatalf("the recovered instance passed on %d spans, want 1", sink.SpanCount())
+	}
+	want := []componentstatus.Status{componentstatus.StatusRecoverableError, componentstatus.StatusOK}
+	if got := host.statuses(); !slices.Equal(got, want) {
+		t.Errorf("statuses = %v, want %v", got, want)
+	}
+	if got := logs.FilterMessageSnippet("running again after a panic").Len(); got != 1 {
+		t.Errorf("%d log lines say the component recovered, want 1", got)
 	}
 }
 

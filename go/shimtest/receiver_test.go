@@ -123,6 +123,9 @@ func TestOTLPClientsReceiveTheStatusOfEachRustErrorKind(t *testing.T) {
 			if got := uint32(status.Code(err)); got != tc.grpcCode {
 				t.Errorf("gRPC client got code %d (%v), want %d", got, err, tc.grpcCode)
 			}
+			if tc.action == "panic" {
+				waitUntilRunning(t, p) // the panicked instance is restarted (recovery.go)
+			}
 			if got := front.exportHTTP(t, spans(1), "Probe-Action", tc.action); got != tc.httpCode {
 				t.Errorf("HTTP client got status %d, want %d", got, tc.httpCode)
 			}
