@@ -70,6 +70,10 @@ func (i *Instance) invokeEntered(ctx context.Context, kind callKind, signal Sign
 		i.inFlight.Done()
 		return Result{}, context.Cause(ctx)
 	}
+	if err := enterRust(ctx); err != nil {
+		i.inFlight.Done()
+		return Result{}, err
+	}
 	timer := i.metrics.begin(kind)
 	f := frames.Get().(*frame)
 	f.ctx = encodeContext(f.ctx[:0], ctx)
@@ -85,6 +89,7 @@ func (i *Instance) invokeEntered(ctx context.Context, kind callKind, signal Sign
 		poll = C.otelbridge_v1_instance_consume(i.handle, C.uint32_t(signal), deadline, ctxPtr, ctxLen,
 			bytesPtr(data), C.size_t(len(data)), &f.result, &f.pending)
 	}
+	leaveRust()
 	if poll == C.OTB_POLL_READY {
 		res, err := takeResult(&f.result)
 		f.reset()

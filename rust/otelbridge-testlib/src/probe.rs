@@ -44,6 +44,9 @@ pub enum Action {
     Panic,
     /// Wait this long (honouring cancellation by being dropped), then pass.
     Sleep(Duration),
+    /// Hold the calling thread this long without yielding (a component doing heavy or blocking
+    /// work in its first poll), then pass.
+    Block(Duration),
     /// Yield to the runtime once (so the call goes pending), then rewrite.
     YieldThenRewrite,
     /// Log an info event with fields, then pass.
@@ -66,6 +69,7 @@ impl Action {
             Action::Fail(_) => "fail",
             Action::Panic => "panic",
             Action::Sleep(_) => "sleep",
+            Action::Block(_) => "block",
             Action::YieldThenRewrite => "yield",
             Action::Log => "log",
             Action::Status(_) => "status",
@@ -99,6 +103,7 @@ impl std::str::FromStr for Action {
                 other => return Err(format!("unknown status {other:?}")),
             }),
             "sleep" => Action::Sleep(otelbridge::duration::parse(arg).map_err(|e| e.to_string())?),
+            "block" => Action::Block(otelbridge::duration::parse(arg).map_err(|e| e.to_string())?),
             "fail" => Action::Fail(match arg {
                 "permanent" => ErrorKind::Permanent,
                 "retryable" => ErrorKind::Retryable,
@@ -228,6 +233,10 @@ impl Probe {
             Action::Drop => Ok(Outcome::Dropped),
             Action::Fail(kind) => Err(failure(kind)),
             Action::Panic => panic!("probe panicked on purpose"),
+            Action::Block(work) => {
+                std::thread::sleep(work);
+                Ok(Outcome::Unchanged)
+            }
             Action::Sleep(delay) => {
                 otelbridge::tokio::time::sleep(delay).await;
                 Ok(Outcome::Unchanged)
