@@ -17,7 +17,7 @@
 /*
  The ABI's minor version: additions that a host of the same major may ignore.
  */
-#define OTELBRIDGE_ABI_MINOR 3
+#define OTELBRIDGE_ABI_MINOR 4
 
 /*
  Success.
@@ -613,13 +613,31 @@ void otelbridge_v1_pending_free(OtbPending *pending);
 void otelbridge_v1_buf_free(OtbBuf buf);
 
 /*
- Sets the shared runtime's worker thread count (0: one per CPU). Only effective before the
- runtime's first use (the first start or consume call).
+ Sets the shared runtime's worker thread count (0: no opinion, always accepted). Only effective
+ before the runtime's first use (the first start or consume call); afterwards it fails with
+ `OTB_STATUS_INTERNAL` unless the count is the running one. Superseded by
+ `otelbridge_v1_runtime_configure_json`.
 
  # Safety
  `status` may be NULL or must be valid.
  */
 uint32_t otelbridge_v1_runtime_configure(uint32_t worker_threads, OtbStatus *status);
+
+/*
+ Sets the shared runtime's settings from JSON (`worker_threads`, `max_blocking_threads`,
+ `thread_stack_size`, `thread_keep_alive`, `global_queue_interval`, `event_interval`,
+ `max_io_events_per_tick`; see ffi/README.md), or with `validate_only` only checks them. Fails
+ with `OTB_STATUS_INVALID_CONFIG`, the message naming the field, when a value is invalid, when
+ other settings were configured earlier in the process, or when the runtime already runs with
+ other settings (since 1.4).
+
+ # Safety
+ `json` must point to `json_len` readable bytes (or be NULL when 0); `status` may be NULL.
+ */
+uint32_t otelbridge_v1_runtime_configure_json(const uint8_t *json,
+                                              size_t json_len,
+                                              bool validate_only,
+                                              OtbStatus *status);
 
 /*
  Does nothing: measures the fixed cost of a call into the library.

@@ -81,10 +81,25 @@ int main(void) {
             OTB_STATUS_OK,
         "create");
 
+  /* Runtime settings take effect at the first start; afterwards only the running ones pass. */
+  const char *two = "{\"worker_threads\":2,\"thread_stack_size\":\"1MiB\"}";
+  const char *three = "{\"worker_threads\":3,\"thread_stack_size\":\"1MiB\"}";
+  CHECK(otelbridge_v1_runtime_configure_json((const uint8_t *)two, strlen(two), false, NULL) == OTB_STATUS_OK,
+        "runtime configured before the start");
+
   OtbResult result;
   OtbPending *pending = NULL;
   CHECK(otelbridge_v1_instance_start(instance, 0, NULL, 0, &result, &pending) == OTB_POLL_READY, "start is ready");
   CHECK(result.status.code == OTB_STATUS_OK, "start ok");
+
+  CHECK(otelbridge_v1_runtime_configure_json((const uint8_t *)two, strlen(two), true, NULL) == OTB_STATUS_OK,
+        "the running settings validate");
+  CHECK(otelbridge_v1_runtime_configure_json((const uint8_t *)three, strlen(three), true, &status) ==
+            OTB_STATUS_INVALID_CONFIG,
+        "other settings are refused once running");
+  CHECK(status.message.len > 0 && memmem(status.message.ptr, status.message.len, "worker_threads", 14) != NULL,
+        "the error names the field");
+  otelbridge_v1_buf_free(status.message);
 
   /* An empty ExportTraceServiceRequest with one ResourceSpans: field 1, length 0. */
   const uint8_t batch[] = {0x0a, 0x00};
@@ -110,6 +125,6 @@ int main(void) {
     fprintf(stderr, "%d check(s) failed\n", failures);
     return 1;
   }
-  printf("ok: C host drove handshake, registry, validation, create, start, consume, panic, shutdown\n");
+  printf("ok: C host drove handshake, registry, validation, runtime settings, create, start, consume, panic, shutdown\n");
   return 0;
 }

@@ -3,7 +3,8 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use otelbridge::{ComponentType, Error, ErrorKind, Factory, runtime};
+use otelbridge::runtime::{self, RuntimeSettings};
+use otelbridge::{ComponentType, Error, ErrorKind, Factory};
 
 use crate::abi::{
     OTELBRIDGE_ABI_MAJOR, OTELBRIDGE_ABI_MINOR, OtbComponentInfo, OtbHostCallbacks, OtbLibraryInfo,
@@ -173,6 +174,17 @@ pub(crate) fn handshake(
 
 /// Sets the runtime's worker count before its first use.
 pub(crate) fn configure_runtime(worker_threads: u32) -> Result<(), Error> {
-    runtime::configure(worker_threads as usize)
+    runtime::configure_worker_threads(worker_threads as usize)
         .map_err(|err| Error::new(ErrorKind::Internal, err.to_string()))
+}
+
+/// Checks, and unless `validate_only` records, the runtime's settings from JSON.
+pub(crate) fn configure_runtime_json(json: &[u8], validate_only: bool) -> Result<(), Error> {
+    let settings = RuntimeSettings::from_json(json).map_err(Error::from)?;
+    let outcome = if validate_only {
+        runtime::check(&settings)
+    } else {
+        runtime::configure(&settings)
+    };
+    outcome.map_err(|err| Error::new(ErrorKind::InvalidConfig, err.to_string()))
 }

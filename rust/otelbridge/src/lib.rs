@@ -48,6 +48,7 @@
 //! ```
 
 mod batch;
+pub mod bytesize;
 mod component;
 pub mod config;
 mod connector;
