@@ -29,9 +29,8 @@ rust: toolchains ## Build the Rust static libraries the Go tests and the example
 	scripts/stamp-rust-libs.sh
 
 .PHONY: builder
-builder: toolchains ## Build bin/otelbridge-builder and the pinned upstream builder (bin/ocb) it drives.
+builder: toolchains ## Build bin/otelbridge-builder (it installs upstream's ocb of each manifest's release into its cache).
 	cd builder && $(GO) build -ldflags "-X main.otelbridgeRoot=$(CURDIR)" -o ../bin/otelbridge-builder .
-	cd builder && $(GO) build -o ../bin/ocb go.opentelemetry.io/collector/cmd/builder
 
 .PHONY: collector
 collector: rust ## Build the example collector (Go + Rust) into bin/.

@@ -29,6 +29,8 @@ func redactConfig(receiver, sink string) string {
 	return fmt.Sprintf(`extensions:
   heartbeat:
     interval: 100ms
+  otelbridge:
+    worker_threads: 2
 receivers:
   otlp:
     protocols:
@@ -47,7 +49,7 @@ exporters:
     tls:
       insecure: true
 service:
-  extensions: [heartbeat]
+  extensions: [heartbeat, otelbridge]
   telemetry:
     metrics:
       level: none

@@ -11,6 +11,8 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/otelbridge/otelbridge/builder/internal/release"
 )
 
 func TestExampleManifestBuildsStaticBinaryThatRedacts(t *testing.T) {
@@ -25,6 +27,23 @@ func TestExampleManifestBuildsStaticBinaryThatRedacts(t *testing.T) {
 		t.Errorf("ldd lists an otelbridge library for the static build:\n%s", libs)
 	}
 	requireComponents(t, binary)
+	requireRelease(t, binary, release.Newest)
+	requireRedactsEmails(t, binary, t.TempDir())
+}
+
+// The example manifest with its core modules at the oldest release of the window builds a
+// collector of that release (the otelbridge Go module requires it), which works.
+func TestExampleManifestBuildsAtTheOldestRelease(t *testing.T) {
+	requireE2E(t)
+	out := filepath.Join(t.TempDir(), "dist")
+	r := buildOK(t, writeManifest(t, atRelease(exampleManifest(t, out, "static", nil), release.Oldest)))
+	t.Logf("build at %s took %v (rust build %v)", release.Oldest, r.elapsed.Round(time.Millisecond), stepDuration(t, r, "rust build (cargo)"))
+	if !strings.Contains(r.stderr, "collector release "+release.Oldest.String()) {
+		t.Errorf("the builder did not name the release %s:\n%s", release.Oldest, r.stderr)
+	}
+	binary := filepath.Join(out, "otelcol-example")
+	requireComponents(t, binary)
+	requireRelease(t, binary, release.Oldest)
 	requireRedactsEmails(t, binary, t.TempDir())
 }
 
@@ -47,6 +66,7 @@ func TestExampleManifestBuildsSharedBinaryThatRunsFromAnotherDirectory(t *testin
 		t.Fatalf("ldd resolves libotelbridge_dist.so to %s; want the file beside the binary, %s", m[1], library)
 	}
 	requireComponents(t, binary)
+	requireRelease(t, binary, release.Newest)
 	requireRedactsEmails(t, binary, t.TempDir()) // not the output directory
 }
 
@@ -76,7 +96,7 @@ func requireComponents(t *testing.T, binary string) {
 		{"receivers", listed.Receivers, []string{"otlp", "otlphttp_rs"}},
 		{"processors", listed.Processors, []string{"batch", "redact"}},
 		{"exporters", listed.Exporters, []string{"debug", "otlp_grpc", "otlp_http", "otlphttp_rs"}},
-		{"extensions", listed.Extensions, []string{"heartbeat"}},
+		{"extensions", listed.Extensions, []string{"heartbeat", "otelbridge"}}, // otelbridge: the runtime extension the builder adds
 		{"connectors", listed.Connectors, []string{"spanstats"}},
 	} {
 		var got []string
@@ -86,6 +106,44 @@ func requireComponents(t *testing.T, binary string) {
 		if !slices.Equal(got, kind.want) {
 			t.Errorf("%s components lists %s %v; want %v", binary, kind.name, got, kind.want)
 		}
+	}
+}
+
+// requireRelease checks that every core collector module of binary is at release r: the modules
+// `go version -m` lists, and the module of each component `components` lists.
+func requireRelease(t *testing.T, binary string, r release.Release) {
+	t.Helper()
+	modules := runCommand(t, t.TempDir(), "go", "version", "-m", binary)
+	core := 0
+	for line := range strings.SplitSeq(modules, "\n") {
+		fields := strings.Fields(line)
+		if len(fields) < 3 || (fields[0] != "dep" && fields[0] != "=>") || !release.IsCore(fields[1]) {
+			continue
+		}
+		core++
+		if got, err := release.Of(fields[2]); err != nil || got != r {
+			t.Errorf("%s: go version -m lists %s %s; want release %s", binary, fields[1], fields[2], r)
+		}
+	}
+	if core < 20 {
+		t.Errorf("%s: go version -m lists %d core collector modules:\n%s", binary, core, modules)
+	}
+	components := runCommand(t, t.TempDir(), binary, "components")
+	listed := 0
+	for _, m := range regexp.MustCompile(`(?m)^\s*module: (\S+) (\S+)$`).FindAllStringSubmatch(components, -1) {
+		if !release.IsCore(m[1]) {
+			continue
+		}
+		listed++
+		if got, err := release.Of(m[2]); err != nil || got != r {
+			t.Errorf("%s components lists the module %s %s; want release %s", binary, m[1], m[2], r)
+		}
+	}
+	if listed == 0 {
+		t.Errorf("%s components lists no core collector module:\n%s", binary, components)
+	}
+	if !strings.Contains(components, "version: ") {
+		t.Errorf("%s components shows no build info:\n%s", binary, components)
 	}
 }
 
@@ -117,6 +175,9 @@ func requireRedactsEmails(t *testing.T, binary, dir string) {
 	}
 	if !strings.Contains(col.output.String(), "otelbridge heartbeat") {
 		t.Errorf("the heartbeat extension logged no beat")
+	}
+	if !regexp.MustCompile(`otelbridge runtime settings recorded.*"worker_threads": 2`).MatchString(col.output.String()) {
+		t.Errorf("the runtime extension the builder adds did not take worker_threads: 2 from the config:\n%s", col.output.String())
 	}
 }
 

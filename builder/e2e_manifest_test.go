@@ -8,13 +8,31 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/otelbridge/otelbridge/builder/internal/release"
 )
 
-// Collector module versions of the repository's release.
-const (
-	collectorV0 = "v0.162.0"
-	collectorV1 = "v1.68.0"
+// Collector module versions of the newest release of the window, which the example manifest
+// names.
+var (
+	collectorV0 = release.Newest.V0()
+	collectorV1 = release.Newest.V1()
 )
+
+// coreVersion is a core collector module's gomod: its path and version.
+var coreVersion = regexp.MustCompile(`(go\.opentelemetry\.io/collector/\S+) (v[01])\.\d+\.\d+`)
+
+// atRelease rewrites every core module's version in manifest to release r (v0.N.x to r's v0,
+// v1.M.x to its v1).
+func atRelease(manifest string, r release.Release) string {
+	return coreVersion.ReplaceAllStringFunc(manifest, func(m string) string {
+		sub := coreVersion.FindStringSubmatch(m)
+		if sub[2] == "v1" {
+			return sub[1] + " " + r.V1()
+		}
+		return sub[1] + " " + r.V0()
+	})
+}
 
 // relativeCargoPath is a relative `path = "..."` in a cargo line.
 var relativeCargoPath = regexp.MustCompile(`path\s*=\s*"([^"/][^"]*)"`)

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -25,7 +24,7 @@ type run struct {
 // output is what the process printed, stderr first (the builder's steps and errors).
 func (r run) output() string { return r.stderr + r.stdout }
 
-// runTool runs binary with args and CARGO_TARGET_DIR set, bounded by buildTimeout and the test's
+// runTool runs binary with args in the test cache (toolEnv), bounded by buildTimeout and the test's
 // deadline; a process that cannot start or runs out of time fails the test.
 func runTool(t *testing.T, binary string, args ...string) run {
 	t.Helper()
@@ -36,7 +35,7 @@ func runTool(t *testing.T, binary string, args ...string) run {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binary, args...)
-	cmd.Env = append(os.Environ(), "CARGO_TARGET_DIR="+cargoTargetDir)
+	cmd.Env = toolEnv()
 	cmd.WaitDelay = 10 * time.Second
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

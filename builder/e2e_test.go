@@ -1,32 +1,36 @@
 package main
 
-// End-to-end tests of otelbridge-builder as a real process: TestMain builds it (and upstream's
-// ocb beside it) as `make builder` does; each test writes a manifest into its temp dir, runs the
-// builder on it, and runs what it built. Every build shares the cargo target directory
-// target/builder-tests, so compiled Rust dependencies are reused (a cold one takes about a
-// minute, a warm one about a second). The tests run one after another: builds that share a
-// target directory share its uplifted target/builder-tests/release/libotelbridge_dist.*.
-// `go test -short` skips them.
+// End-to-end tests of otelbridge-builder as a real process: TestMain builds it as `make builder`
+// does; each test writes a manifest into its temp dir, runs the builder on it, and runs what it
+// built. Every build uses one builder cache, target/builder-tests (OTELBRIDGE_CACHE): ocb of each
+// release is installed there once, and the cargo target directory in it is shared, as it is
+// between a user's builds, so compiled Rust dependencies are reused (a cold build takes about a
+// minute, a warm one about a second). `go test -short` skips them.
 
 import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/otelbridge/otelbridge/builder/internal/release"
+	"github.com/otelbridge/otelbridge/builder/internal/toolchain"
 )
 
 var (
 	// repoRoot is the otelbridge checkout (absolute).
 	repoRoot string
-	// builderBinary is the otelbridge-builder TestMain built; ocb is beside it.
+	// builderBinary is the otelbridge-builder TestMain built.
 	builderBinary string
-	// ocbBinary is upstream's builder, pinned by go.mod's tool line.
-	ocbBinary string
-	// cargoTargetDir is the CARGO_TARGET_DIR of every build.
+	// testCache is the OTELBRIDGE_CACHE of every build.
+	testCache string
+	// cargoTargetDir is the cargo target directory the builder uses in testCache.
 	cargoTargetDir string
 )
 
@@ -45,7 +49,8 @@ func setUp(m *testing.M) int {
 		return 1
 	}
 	repoRoot = root
-	cargoTargetDir = filepath.Join(root, "target", "builder-tests")
+	testCache = filepath.Join(root, "target", "builder-tests")
+	cargoTargetDir = filepath.Join(testCache, "cargo-target")
 	for _, tool := range []string{"cargo", "cc", "go", "ldd"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			fmt.Fprintf(os.Stderr, "e2e: %s is not on PATH (scripts/check-toolchains.sh)\n", tool)
@@ -59,20 +64,13 @@ func setUp(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	builderBinary = filepath.Join(dir, "otelbridge-builder")
-	ocbBinary = filepath.Join(dir, "ocb")
 	// As `make builder` does.
-	builds := [][]string{
-		{"go", "build", "-ldflags", "-X main.otelbridgeRoot=" + root, "-o", builderBinary, "."},
-		{"go", "build", "-o", ocbBinary, "go.opentelemetry.io/collector/cmd/builder"},
-	}
-	for _, args := range builds {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		out, err := exec.CommandContext(ctx, args[0], args[1:]...).CombinedOutput()
-		cancel()
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "e2e: %v failed: %v\n%s", args, err, out)
-			return 1
-		}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	out, err := exec.CommandContext(ctx, "go", "build", "-ldflags", "-X main.otelbridgeRoot="+root, "-o", builderBinary, ".").CombinedOutput()
+	cancel()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "e2e: building otelbridge-builder failed: %v\n%s", err, out)
+		return 1
 	}
 	before := libraryCrateOutputs()
 	defer func() {
@@ -87,15 +85,40 @@ func setUp(m *testing.M) int {
 	return m.Run()
 }
 
-// libraryCrateOutputs are the generated library crates' files in the shared target directory's
-// release/deps (libotelbridge_dist-<hash>.a, otelbridge_dist-<hash>.d).
+// libraryCrateOutputs are the generated library crates' files in the shared target directory:
+// each output directory has its own crate, otelbridge_dist_<id>, whose library is in release/
+// (libotelbridge_dist_<id>.a) and release/deps (libotelbridge_dist_<id>-<hash>.a, ...).
 func libraryCrateOutputs() map[string]bool {
-	names, _ := filepath.Glob(filepath.Join(cargoTargetDir, "release", "deps", "*otelbridge_dist-*"))
-	set := make(map[string]bool, len(names))
-	for _, name := range names {
-		set[name] = true
+	set := map[string]bool{}
+	for _, dir := range []string{"release", filepath.Join("release", "deps")} {
+		names, _ := filepath.Glob(filepath.Join(cargoTargetDir, dir, "*otelbridge_dist_*"))
+		for _, name := range names {
+			set[name] = true
+		}
 	}
 	return set
+}
+
+// ocbBinary is upstream's ocb of release r, as the builder installs it into the test cache.
+func ocbBinary(t *testing.T, r release.Release) string {
+	t.Helper()
+	path, err := toolchain.InstalledOCB(testCache, r, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// toolEnv is the environment of every builder and ocb run: the test cache, and no
+// CARGO_TARGET_DIR of the caller's (which would win over the cache's target directory).
+func toolEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "CARGO_TARGET_DIR=") && !strings.HasPrefix(kv, "OTELBRIDGE_CACHE=") {
+			env = append(env, kv)
+		}
+	}
+	return append(env, "OTELBRIDGE_CACHE="+testCache)
 }
 
 // requireE2E skips the test under -short.

@@ -60,7 +60,7 @@ run_logged() {
 }
 
 # --- build what is missing (both steps are incremental: a rebuild with nothing changed is quick)
-[[ -x bin/otelbridge-builder && -x bin/ocb ]] || run_logged "make builder" make builder
+[[ -x bin/otelbridge-builder ]] || run_logged "make builder" make builder
 run_logged "building $collector (otelbridge-builder)" \
 	env CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target/bench-collector}" \
 	bin/otelbridge-builder --config bench/collector/manifest.yaml

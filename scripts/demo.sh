@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the example collector (Go's OTLP receiver, batch processor and debug exporter beside every
 # Rust kind: the `redact` processor, the `otlphttp_rs` exporter and receiver, the `spanstats`
-# connector and the `heartbeat` extension) with examples/collector/config.yaml, sends it the
+# connector and the `heartbeat` extension, the runtime's threads set by the `otelbridge` extension) with examples/collector/config.yaml, sends it the
 # sample telemetry of examples/collector/internal/sample once, stops it with SIGTERM, and
 # summarises what each Rust component did.
 #
@@ -98,6 +98,13 @@ heartbeat_lines() {
 	grep -E $'\t(heartbeat started|heartbeat stopped|otelbridge heartbeat)\t' "$log" |
 		sed -E 's/^([^\t]*)\t[^\t]*\t[^\t]*\t([^\t]*)\t.*"(beats|interval)": "?([^,}"]*)"?.*/  \1  \2  (\3 \4)/'
 }
+
+section "Rust runtime settings (the otelbridge extension)"
+settings="$(grep -E $'\totelbridge runtime settings recorded' "$log" | sed -E 's/^[^{]*//' || true)"
+if [[ -z "$settings" ]]; then
+	fail "the otelbridge extension logged no runtime settings"
+fi
+printf '  %s\n' "$settings"
 
 section "Heartbeat (Rust extension)"
 beats="$(heartbeat_lines)"

@@ -15,10 +15,11 @@ import (
 	"go.opentelemetry.io/collector/service/telemetry/otelconftelemetry"
 
 	"github.com/otelbridge/otelbridge/go"
+	"github.com/otelbridge/otelbridge/go/runtimeext"
 )
 
 // components mixes Go components with every Rust one of the linked library: the otlphttp_rs
-// receiver and exporter, redact, spanstats and heartbeat.
+// receiver and exporter, redact, spanstats and heartbeat; and the otelbridge runtime extension.
 func components() (otelcol.Factories, error) {
 	var factories otelcol.Factories
 	// The collector refuses to start without a telemetry factory (service::telemetry).
@@ -57,6 +58,6 @@ func components() (otelcol.Factories, error) {
 	if err != nil {
 		return factories, err
 	}
-	factories.Extensions, err = otelcol.MakeFactoryMap[extension.Factory](rustExtensions...)
+	factories.Extensions, err = otelcol.MakeFactoryMap[extension.Factory](append(rustExtensions, runtimeext.NewFactory())...)
 	return factories, err
 }

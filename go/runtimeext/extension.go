@@ -52,7 +52,12 @@ func createExtension(_ context.Context, set extension.Settings, cfg component.Co
 	if !applied.set {
 		applied.by, applied.set = set.ID, true
 	}
-	set.Logger.Debug("otelbridge runtime settings recorded; they apply when the first Rust component starts",
-		zap.ByteString("settings", settings))
+	// Operators see what the Rust runtime will run with; 0 is tokio's default (one worker per CPU,
+	// unless OTELBRIDGE_WORKER_THREADS says otherwise).
+	set.Logger.Info("otelbridge runtime settings recorded; they apply when the first Rust component starts",
+		zap.Int("worker_threads", config.WorkerThreads),
+		zap.Int("max_blocking_threads", config.MaxBlockingThreads),
+		zap.Uint64("thread_stack_size", uint64(config.ThreadStackSize)),
+		zap.Duration("thread_keep_alive", config.ThreadKeepAlive))
 	return &runtimeExtension{}, nil
 }

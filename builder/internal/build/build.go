@@ -24,7 +24,8 @@ type Options struct {
 	LDFlags              string
 	GCFlags              string
 	Verbose              bool
-	// OCB is the path of upstream's builder ("": beside this executable, then PATH).
+	// OCB is the path of upstream's builder; "": ocb of the manifest's release, from the
+	// builder's cache (installed there on first use).
 	OCB string
 	// Otelbridge is the otelbridge checkout used when the manifest's rust.otelbridge is empty.
 	Otelbridge string
@@ -41,20 +42,51 @@ func Run(opts Options) error {
 	for _, warning := range m.Warnings {
 		fmt.Fprintf(opts.Log, "warning: %s\n", warning)
 	}
-	ocbPath, err := toolchain.FindOCB(opts.OCB)
+	cache, err := toolchain.CacheDir()
 	if err != nil {
-		return fmt.Errorf("upstream's builder (ocb) not found: build it with `make builder`, or pass --ocb: %w", err)
+		return err
+	}
+	ocbPath, err := findOCB(opts, m, cache)
+	if err != nil {
+		return err
 	}
 	ocb := toolchain.OCB{Path: ocbPath, Args: passThrough(opts)}
 	if !m.HasCargo() {
 		// Nothing of ours: upstream's builder does exactly what it always does.
-		return step(opts.Log, "ocb (Go only)", func() error { return ocb.Run(opts.Config, skipFlags(opts)...) })
+		if err := step(opts.Log, "ocb (Go only)", func() error { return ocb.Run(opts.Config, skipFlags(opts)...) }); err != nil {
+			return err
+		}
+		// ocb accepts a binary of mixed releases (a contrib module of another release raises
+		// core modules past the manifest's): say so, but keep upstream's result.
+		if !opts.SkipCompilation && m.OutputPathGiven {
+			out, err := outputDir(m)
+			if err == nil {
+				if err := checkRelease(filepath.Join(out, m.Name), out, m); err != nil {
+					fmt.Fprintf(opts.Log, "warning: %v\n", err)
+				}
+			}
+		}
+		return nil
 	}
-	b, err := newRustBuild(m, opts)
+	b, err := newRustBuild(m, opts, cache)
 	if err != nil {
 		return err
 	}
 	return b.run(ocb)
+}
+
+// findOCB is ocb of the manifest's release: --ocb if given (checked to be of that release), else
+// the one in the builder's cache, installed there on first use.
+func findOCB(opts Options, m *manifest.Manifest, cache string) (string, error) {
+	source := "the manifest's core modules"
+	if !m.ReleaseNamed {
+		source = "the newest supported: the manifest names no core module"
+	}
+	fmt.Fprintf(opts.Log, "collector release %s (%s)\n", m.Release, source)
+	if opts.OCB != "" {
+		return opts.OCB, toolchain.CheckOCB(opts.OCB, m.Release)
+	}
+	return toolchain.InstalledOCB(cache, m.Release, opts.Log)
 }
 
 // passThrough are ocb's flags other than the skips, which differ per step.

@@ -26,8 +26,17 @@ type rustBuild struct {
 	shared    bool
 	// cargo are the cargo modules in manifest order, with their parsed dependency.
 	cargo []cargoModule
-	lib   toolchain.Library
+	// rust runs cargo in the shared target directory; lib names the distribution's library
+	// target there (otelbridge_dist_<id>, distinct per output directory).
+	rust toolchain.Cargo
+	lib  string
+	// linked is the library as the binary links it: libotelbridge_dist.a or .so in the link
+	// module, whatever the crate's name.
+	linked toolchain.Library
 }
+
+// linkName is the -l name of the library in the link module (and beside a shared binary).
+const linkName = "otelbridge_dist"
 
 type cargoModule struct {
 	index int // into manifest.Modules
@@ -37,8 +46,12 @@ type cargoModule struct {
 	rust  toolchain.Component // what the library registered for it
 }
 
-func newRustBuild(m *manifest.Manifest, opts Options) (*rustBuild, error) {
+func newRustBuild(m *manifest.Manifest, opts Options, cache string) (*rustBuild, error) {
 	out, err := outputDir(m)
+	if err != nil {
+		return nil, err
+	}
+	targetDir, err := toolchain.TargetDir(cache)
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +62,11 @@ func newRustBuild(m *manifest.Manifest, opts Options) (*rustBuild, error) {
 	if root == "" || !fileExists(filepath.Join(root, "rust", "otelbridge-abi", "Cargo.toml")) {
 		return nil, fmt.Errorf("no otelbridge checkout at %q: set rust.otelbridge in the manifest to its path", root)
 	}
-	b := &rustBuild{opts: opts, manifest: m, root: root, out: out, work: filepath.Join(out, "otelbridge"), shared: m.Rust.Link == "shared"}
+	b := &rustBuild{
+		opts: opts, manifest: m, root: root, out: out, work: filepath.Join(out, "otelbridge"), shared: m.Rust.Link == "shared",
+		rust: toolchain.Cargo{TargetDir: targetDir},
+		lib:  fmt.Sprintf("%s_%x", linkName, sha256.Sum256([]byte(out)))[:len(linkName)+1+12],
+	}
 	dir := filepath.Dir(m.File)
 	var errs []error
 	for i, module := range m.Modules {
@@ -108,11 +125,15 @@ func (b *rustBuild) run(ocb toolchain.OCB) error {
 		}
 		if b.shared {
 			// The binary finds the library beside itself ($ORIGIN), from any working directory.
-			if err := generate.CopyIfChanged(b.lib.Path, filepath.Join(b.out, filepath.Base(b.lib.Path))); err != nil {
+			if err := generate.CopyIfChanged(b.linked.Path, filepath.Join(b.out, filepath.Base(b.linked.Path))); err != nil {
 				return err
 			}
 		}
-		return b.checkComponents()
+		binary := filepath.Join(b.out, b.manifest.Name)
+		if err := b.checkComponents(binary); err != nil {
+			return err
+		}
+		return checkRelease(binary, b.out, b.manifest)
 	})
 }
 
@@ -122,6 +143,8 @@ func (b *rustBuild) generateCrate() error {
 	crate := generate.RustCrate{
 		Manifest:  b.manifest.File,
 		DistName:  b.manifest.Name,
+		Package:   strings.ReplaceAll(b.lib, "_", "-"),
+		Lib:       b.lib,
 		CrateType: map[bool]string{false: "staticlib", true: "cdylib"}[b.shared],
 		ABIPath:   filepath.Join(b.root, "rust", "otelbridge-abi"),
 	}
@@ -139,7 +162,7 @@ func (b *rustBuild) generateCrate() error {
 	if err := generate.WriteCargoToml(b.crateDir(), crate); err != nil {
 		return err
 	}
-	names, err := toolchain.CrateNames(b.crateDir())
+	names, err := b.rust.CrateNames(b.crateDir())
 	if err != nil {
 		return b.blame("resolving the Rust crates (cargo metadata)", err)
 	}
@@ -157,15 +180,14 @@ func (b *rustBuild) generateCrate() error {
 // buildLibrary builds the one Rust library and reads its registry, checking that each cargo
 // module registered a component of the kind its list says.
 func (b *rustBuild) buildLibrary() error {
-	lib, err := toolchain.BuildLibrary(b.crateDir(), b.profile(), b.manifest.Rust.Features, b.shared)
+	lib, err := b.rust.BuildLibrary(b.crateDir(), b.lib, b.profile(), b.manifest.Rust.Features, b.shared)
 	if err != nil {
 		return b.blame("building the Rust library", err)
 	}
-	b.lib = lib
-	if err := b.installLibrary(); err != nil {
+	if err := b.installLibrary(lib); err != nil {
 		return err
 	}
-	components, err := toolchain.Describe(lib, filepath.Join(b.root, "ffi", "include"), b.work, b.shared)
+	components, err := toolchain.Describe(b.linked, filepath.Join(b.root, "ffi", "include"), b.work, b.shared)
 	if err != nil {
 		return err
 	}
@@ -213,32 +235,41 @@ func (b *rustBuild) goDir() string { return filepath.Join(b.work, "go") }
 
 func (b *rustBuild) linkDir() string { return filepath.Join(b.goDir(), "link") }
 
-// installLibrary puts the built library into the link module, with the link.go that names it.
-// It runs in every mode, --skip-generate included, so the binary never links a stale library.
-func (b *rustBuild) installLibrary() error {
+// installLibrary copies the built library into the link module under the name the binary links
+// (libotelbridge_dist.a or .so), and writes the link module: link.go, which names the library,
+// and go.mod, which raises the otelbridge Go module's core modules to the manifest's release. It
+// runs in every mode, --skip-generate included, so the binary never links a stale library.
+func (b *rustBuild) installLibrary(lib toolchain.Library) error {
+	content, err := os.ReadFile(lib.Path)
+	if err != nil {
+		return err
+	}
+	b.linked = toolchain.Library{Path: filepath.Join(b.linkDir(), "lib"+linkName+filepath.Ext(lib.Path)), NativeLibs: lib.NativeLibs}
+	requires, err := generate.CoreRequires(filepath.Join(b.root, "go", "go.mod"), b.manifest.Release)
+	if err != nil {
+		return fmt.Errorf("reading the otelbridge Go module's requirements: %w", err)
+	}
 	link := generate.Link{
 		Manifest:   b.manifest.File,
 		Module:     generate.LinkModulePath,
-		Library:    filepath.Base(b.lib.Path),
-		LinkName:   "otelbridge_dist",
-		NativeLibs: b.lib.NativeLibs,
+		Library:    filepath.Base(b.linked.Path),
+		LinkName:   linkName,
+		NativeLibs: lib.NativeLibs,
 		Shared:     b.shared,
-	}
-	content, err := os.ReadFile(b.lib.Path)
-	if err != nil {
-		return err
+		Release:    b.manifest.Release.String(),
+		Requires:   requires,
 	}
 	if !b.shared {
 		link.LibrarySHA256 = fmt.Sprintf("%x", sha256.Sum256(content))
 	}
-	if err := generate.WriteFile(filepath.Join(b.linkDir(), filepath.Base(b.lib.Path)), content); err != nil {
+	if err := generate.WriteFile(b.linked.Path, content); err != nil {
 		return err
 	}
 	return generate.WriteLink(b.linkDir(), link)
 }
 
 // generateGo writes one Go module per Rust component, and the manifest ocb builds: the user's,
-// with each cargo module replaced by its Go module.
+// with each cargo module replaced by its Go module and the runtime extension added.
 func (b *rustBuild) generateGo(derived string) error {
 	goDir, linkDir := b.goDir(), b.linkDir()
 	replaces := []string{
@@ -258,17 +289,31 @@ func (b *rustBuild) generateGo(derived string) error {
 		replaces = append(replaces, component.Module+" => "+dir)
 		goModules[c.index] = manifest.GoModule{GoMod: component.Module + " v0.0.0", Name: component.Package}
 	}
-	content, err := b.manifest.Derive(goModules, replaces)
+	content, err := b.manifest.Derive(goModules, b.runtimeExtension(), replaces)
 	if err != nil {
 		return err
 	}
 	return os.WriteFile(derived, content, 0o644)
 }
 
+// runtimeImport is the otelbridge runtime extension, which configures the Rust runtime from the
+// collector config (`extensions: { otelbridge: ... }`).
+const runtimeImport = "github.com/otelbridge/otelbridge/go/runtimeext"
+
+// runtimeExtension is what the distribution gets beside its cargo modules: the otelbridge
+// runtime extension, unless the manifest lists it already.
+func (b *rustBuild) runtimeExtension() []manifest.GoModule {
+	for _, module := range b.manifest.Modules {
+		if module.Import == runtimeImport {
+			return nil
+		}
+	}
+	return []manifest.GoModule{{GoMod: "github.com/otelbridge/otelbridge/go v0.0.0", Import: runtimeImport}}
+}
+
 // checkComponents runs the new binary's `components` command: it fails when two components of
 // one kind share a type (a Go module and a Rust crate, say), which is named here.
-func (b *rustBuild) checkComponents() error {
-	binary := filepath.Join(b.out, b.manifest.Name)
+func (b *rustBuild) checkComponents(binary string) error {
 	output, err := exec.Command(binary, "components").CombinedOutput()
 	if err == nil {
 		return nil

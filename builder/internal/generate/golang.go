@@ -2,7 +2,13 @@ package generate
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
+	"sort"
+
+	"golang.org/x/mod/modfile"
+
+	"github.com/otelbridge/otelbridge/builder/internal/release"
 )
 
 // LinkModulePath is the Go module that links the Rust library.
@@ -24,6 +30,37 @@ type Link struct {
 	LibrarySHA256 string
 	// Shared selects the shared-library template.
 	Shared bool
+	// Release is the collector release of the build ("v0.165.0/v1.71.0"), and Requires the core
+	// modules the link module requires at it: every core module the otelbridge Go module
+	// requires (at the window's oldest release), so that minimal version selection raises them
+	// all to the manifest's release.
+	Release  string
+	Requires []Require
+}
+
+// Require is one requirement of a go.mod.
+type Require struct{ Path, Version string }
+
+// CoreRequires reads the go.mod at path (the otelbridge Go module's) and returns each core
+// collector module it requires, directly or not, at release r: a v1.M requirement at r's v1
+// version, a v0.N one at its v0 version.
+func CoreRequires(path string, r release.Release) ([]Require, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	file, err := modfile.ParseLax(path, data, nil)
+	if err != nil {
+		return nil, err
+	}
+	var requires []Require
+	for _, req := range file.Require {
+		if release.IsCore(req.Mod.Path) {
+			requires = append(requires, Require{Path: req.Mod.Path, Version: r.VersionLike(req.Mod.Version)})
+		}
+	}
+	sort.Slice(requires, func(i, j int) bool { return requires[i].Path < requires[j].Path })
+	return requires, nil
 }
 
 // WriteLink writes the link module into dir.

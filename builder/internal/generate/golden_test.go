@@ -4,8 +4,11 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
+
+	"github.com/otelbridge/otelbridge/builder/internal/release"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -17,6 +20,8 @@ func TestGeneratedFilesMatchTheGoldenFiles(t *testing.T) {
 	crate := RustCrate{
 		Manifest:  "/src/builder-config.yaml",
 		DistName:  "otelcol-mixed",
+		Package:   "otelbridge-dist-0123456789ab",
+		Lib:       "otelbridge_dist_0123456789ab",
 		CrateType: "staticlib",
 		ABIPath:   "/otelbridge/rust/otelbridge-abi",
 		Modules: []RustModule{
@@ -31,6 +36,11 @@ func TestGeneratedFilesMatchTheGoldenFiles(t *testing.T) {
 		Manifest: crate.Manifest, Module: LinkModulePath, Library: "libotelbridge_dist.a",
 		NativeLibs:    "-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc",
 		LibrarySHA256: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+		Release:       "v0.165.0/v1.71.0",
+		Requires: []Require{
+			{Path: "go.opentelemetry.io/collector/component", Version: "v1.71.0"},
+			{Path: "go.opentelemetry.io/collector/processor/processorhelper", Version: "v0.165.0"},
+		},
 	}))
 	must(t, WriteLink(filepath.Join(out, "link-shared"), Link{
 		Manifest: crate.Manifest, Module: LinkModulePath, LinkName: "otelbridge_dist", Shared: true,
@@ -56,6 +66,49 @@ func TestGeneratedFilesMatchTheGoldenFiles(t *testing.T) {
 		must(t, err)
 		if string(got) != string(want) {
 			t.Errorf("%s differs from its golden file (go test ./internal/generate -update to accept):\n--- got\n%s\n--- want\n%s", file, got, want)
+		}
+	}
+}
+
+// The link module requires every core module of the otelbridge Go module's go.mod, direct and
+// indirect, at the build's release, in its module set (v1 or v0).
+func TestCoreRequiresRaisesEveryCoreModuleOfGoMod(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "go.mod")
+	must(t, os.WriteFile(path, []byte(`module github.com/otelbridge/otelbridge/go
+
+go 1.26.0
+
+require (
+	go.opentelemetry.io/collector/processor/processorhelper v0.160.0
+	go.opentelemetry.io/collector/component v1.66.0
+	go.opentelemetry.io/otel v1.47.0
+	github.com/open-telemetry/opentelemetry-collector-contrib/pkg/x v0.160.0
+)
+
+require go.opentelemetry.io/collector/featuregate v1.66.0 // indirect
+`), 0o644))
+	got, err := CoreRequires(path, release.Release(165))
+	must(t, err)
+	want := []Require{
+		{Path: "go.opentelemetry.io/collector/component", Version: "v1.71.0"},
+		{Path: "go.opentelemetry.io/collector/featuregate", Version: "v1.71.0"},
+		{Path: "go.opentelemetry.io/collector/processor/processorhelper", Version: "v0.165.0"},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("CoreRequires:\n got %v\nwant %v", got, want)
+	}
+}
+
+// The checkout's own go/go.mod reads, and requires core modules.
+func TestCoreRequiresReadsTheCheckoutsGoMod(t *testing.T) {
+	got, err := CoreRequires(filepath.Join("..", "..", "..", "go", "go.mod"), release.Newest)
+	must(t, err)
+	if len(got) == 0 {
+		t.Fatal("go/go.mod requires no core collector module")
+	}
+	for _, r := range got {
+		if v := release.Newest.VersionLike(r.Version); v != r.Version {
+			t.Errorf("%s %s: not at the release", r.Path, r.Version)
 		}
 	}
 }

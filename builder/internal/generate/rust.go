@@ -27,6 +27,10 @@ type RustCrate struct {
 	Manifest string
 	// DistName is the distribution's name.
 	DistName string
+	// Package and Lib name the crate and its library target, distinct per distribution
+	// (otelbridge-dist-<id>, otelbridge_dist_<id>): builds sharing a cargo target directory
+	// must not write each other's library.
+	Package, Lib string
 	// CrateType is "staticlib" or "cdylib".
 	CrateType string
 	// ABIPath is the directory of the otelbridge-abi crate.

@@ -14,6 +14,7 @@ type GoModule struct{ GoMod, Import, Name string }
 //   - each cargo module replaced by the Go module goModules gives for it (key: index into
 //     m.Modules), an entry of gomod, import (if non-empty) and name (the user's `name:` if
 //     given, else the given one if non-empty);
+//   - added appended to `extensions:` (the otelbridge runtime extension);
 //   - `rust:` removed;
 //   - dist.cgo_enabled forced true;
 //   - replaces appended to `replaces:`;
@@ -21,7 +22,7 @@ type GoModule struct{ GoMod, Import, Name string }
 //     default is a fresh temporary directory on every run: Load made the one ocb must use).
 //
 // Everything else passes through unchanged, unknown keys too (ocb ignores them).
-func (m *Manifest) Derive(goModules map[int]GoModule, replaces []string) ([]byte, error) {
+func (m *Manifest) Derive(goModules map[int]GoModule, added []GoModule, replaces []string) ([]byte, error) {
 	for i := range goModules {
 		if i < 0 || i >= len(m.Modules) {
 			return nil, fmt.Errorf("go module for module %d: the manifest has %d modules", i, len(m.Modules))
@@ -54,6 +55,24 @@ func (m *Manifest) Derive(goModules map[int]GoModule, replaces []string) ([]byte
 			replacement["name"] = g.Name
 		}
 		list[module.Index] = replacement
+		root[key] = list
+	}
+	if len(added) > 0 {
+		key, ok := lookupKey(root, string(Extensions))
+		if !ok {
+			key = string(Extensions)
+		}
+		list := append([]any(nil), entries(root[key])...)
+		for _, g := range added {
+			entry := map[string]any{"gomod": g.GoMod}
+			if g.Import != "" {
+				entry["import"] = g.Import
+			}
+			if g.Name != "" {
+				entry["name"] = g.Name
+			}
+			list = append(list, entry)
+		}
 		root[key] = list
 	}
 

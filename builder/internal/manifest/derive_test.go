@@ -31,9 +31,9 @@ rust:
 `
 
 // derive derives a manifest and parses the result back.
-func derive(t *testing.T, m *Manifest, goModules map[int]GoModule, replaces []string) map[string]any {
+func derive(t *testing.T, m *Manifest, goModules map[int]GoModule, added []GoModule, replaces []string) map[string]any {
 	t.Helper()
-	out, err := m.Derive(goModules, replaces)
+	out, err := m.Derive(goModules, added, replaces)
 	if err != nil {
 		t.Fatalf("Derive: %v", err)
 	}
@@ -49,11 +49,12 @@ func TestDeriveRoundTripChangesOnlyWhatItDocuments(t *testing.T) {
 	got := derive(t, m, map[int]GoModule{
 		2: {GoMod: "example.com/gen/redact v0.0.0", Import: "example.com/gen/redact/x", Name: "redactprocessor"},
 		3: {GoMod: "example.com/gen/export v0.0.0", Name: "exportexporter"},
-	}, []string{"example.com/gen/redact => /work/redact"})
+	}, []GoModule{{GoMod: "example.com/ext v0.0.0", Import: "example.com/ext/runtime"}}, []string{"example.com/gen/redact => /work/redact"})
 
 	want := deepCopy(m.Raw).(map[string]any)
 	want["processors"].([]any)[1] = map[string]any{"gomod": "example.com/gen/redact v0.0.0", "import": "example.com/gen/redact/x", "name": "myredact"}
 	want["exporters"].([]any)[0] = map[string]any{"gomod": "example.com/gen/export v0.0.0", "name": "exportexporter"}
+	want["extensions"] = []any{map[string]any{"gomod": "example.com/ext v0.0.0", "import": "example.com/ext/runtime"}}
 	delete(want, "rust")
 	want["dist"].(map[string]any)["cgo_enabled"] = true
 	want["replaces"] = append(want["replaces"].([]any), "example.com/gen/redact => /work/redact")
@@ -64,7 +65,7 @@ func TestDeriveRoundTripChangesOnlyWhatItDocuments(t *testing.T) {
 
 func TestDerivePreservesUnknownKeys(t *testing.T) {
 	m := load(t, cargoManifest)
-	got := derive(t, m, map[int]GoModule{2: {GoMod: "r v0"}, 3: {GoMod: "e v0"}}, nil)
+	got := derive(t, m, map[int]GoModule{2: {GoMod: "r v0"}, 3: {GoMod: "e v0"}}, nil, nil)
 	if got["colour"] != "red" || got["dist"].(map[string]any)["colour"] != "blue" ||
 		got["receivers"].([]any)[0].(map[string]any)["gomodd"] != "typo" {
 		t.Errorf("unknown keys lost: %v", got)
@@ -73,7 +74,7 @@ func TestDerivePreservesUnknownKeys(t *testing.T) {
 
 func TestDerivePinsTheDefaultOutputPath(t *testing.T) {
 	m := load(t, `processors: [{cargo: r = "1"}]`)
-	got := derive(t, m, map[int]GoModule{0: {GoMod: "r v0"}}, nil)
+	got := derive(t, m, map[int]GoModule{0: {GoMod: "r v0"}}, nil, nil)
 	if path := got["dist"].(map[string]any)["output_path"]; path != m.OutputPath || path == "" {
 		t.Errorf("output_path %v, want %q", path, m.OutputPath)
 	}
@@ -81,7 +82,7 @@ func TestDerivePinsTheDefaultOutputPath(t *testing.T) {
 
 func TestDeriveMatchesKeysAsOCBDoesAndOCBManifestLoadsBack(t *testing.T) {
 	m := load(t, "Dist: {CGO_Enabled: false, output_path: out}\nProcessors: {cargo: r = \"1\", gomodd: x}\nRust: {link: shared}")
-	out, err := m.Derive(map[int]GoModule{0: {GoMod: "example.com/r v0.0.0", Name: "rp"}}, []string{"example.com/r => ./r"})
+	out, err := m.Derive(map[int]GoModule{0: {GoMod: "example.com/r v0.0.0", Name: "rp"}}, nil, []string{"example.com/r => ./r"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +114,7 @@ func TestDeriveRejectsMissingOrMisplacedGoModules(t *testing.T) {
 		{map[int]GoModule{0: {GoMod: "x v0"}, 1: {GoMod: "c v0"}}, "go module for receiver module at index 0: it is not a cargo module"},
 		{map[int]GoModule{1: {GoMod: "c v0"}, 5: {GoMod: "x v0"}}, "go module for module 5: the manifest has 2 modules"},
 	} {
-		if _, err := m.Derive(tc.goModules, nil); err == nil || err.Error() != tc.want {
+		if _, err := m.Derive(tc.goModules, nil, nil); err == nil || err.Error() != tc.want {
 			t.Errorf("%v: error %v, want %s", tc.goModules, err, tc.want)
 		}
 	}

@@ -44,14 +44,9 @@ func run(dir string, env []string, name string, args ...string) ([]byte, []byte,
 	return stdout.Bytes(), stderr.Bytes(), nil
 }
 
-// runCargoCommand runs cargo in the crate's directory.
-func runCargoCommand(crateDir string, args ...string) ([]byte, []byte, error) {
-	return run(crateDir, nil, "cargo", args...)
-}
-
 // Library is a built Rust library.
 type Library struct {
-	// Path is the .a or .so cargo produced.
+	// Path is the .a or .so.
 	Path string
 	// NativeLibs are the system libraries a static library needs at link time.
 	NativeLibs string
@@ -59,10 +54,33 @@ type Library struct {
 
 var nativeLibsNote = regexp.MustCompile(`(?m)note: native-static-libs: (.*)$`)
 
-// BuildLibrary builds the crate in crateDir with cargo. A static library's system libraries are
-// learned from rustc when it compiles the crate, and remembered beside it for builds where
-// cargo has nothing to do.
-func BuildLibrary(crateDir, profile string, features []string, shared bool) (Library, error) {
+// Cargo is how the builder runs cargo.
+type Cargo struct {
+	// TargetDir is the CARGO_TARGET_DIR of every run: several distributions share their compiled
+	// dependencies through it.
+	TargetDir string
+}
+
+// TargetDir is where cargo builds: CARGO_TARGET_DIR when set, else cargo-target in the
+// builder's cache, shared by every distribution the user builds.
+func TargetDir(cache string) (string, error) {
+	if dir := os.Getenv("CARGO_TARGET_DIR"); dir != "" {
+		return filepath.Abs(dir)
+	}
+	return filepath.Join(cache, "cargo-target"), nil
+}
+
+// run runs cargo in the crate's directory.
+func (c Cargo) run(crateDir string, args ...string) ([]byte, []byte, error) {
+	return run(crateDir, []string{"CARGO_TARGET_DIR=" + c.TargetDir}, "cargo", args...)
+}
+
+// BuildLibrary builds the crate in crateDir, whose library target is libName, with cargo. Each
+// distribution's crate has its own libName, so that builds sharing the target directory each
+// find their own library there (cargo puts it at <target>/<profile>/lib<libName>.a or .so). A
+// static library's system libraries are learned from rustc when it compiles the crate, and
+// remembered beside the library for builds where cargo has nothing to do.
+func (c Cargo) BuildLibrary(crateDir, libName, profile string, features []string, shared bool) (Library, error) {
 	args := []string{"rustc", "--lib", "--profile", profile}
 	if len(features) > 0 {
 		args = append(args, "--features", strings.Join(features, ","))
@@ -70,17 +88,17 @@ func BuildLibrary(crateDir, profile string, features []string, shared bool) (Lib
 	if !shared {
 		args = append(args, "--", "--print", "native-static-libs")
 	}
-	_, stderr, err := runCargoCommand(crateDir, args...)
+	_, stderr, err := c.run(crateDir, args...)
 	if err != nil {
 		return Library{}, err
 	}
-	outDir := filepath.Join(targetDir(crateDir), profileDir(profile))
-	lib := Library{Path: filepath.Join(outDir, "libotelbridge_dist.a")}
+	outDir := filepath.Join(c.TargetDir, profileDir(profile))
+	lib := Library{Path: filepath.Join(outDir, "lib"+libName+".a")}
 	if shared {
-		lib.Path = filepath.Join(outDir, "libotelbridge_dist.so")
+		lib.Path = filepath.Join(outDir, "lib"+libName+".so")
 		return lib, nil
 	}
-	remembered := filepath.Join(outDir, "otelbridge-native-static-libs.txt")
+	remembered := filepath.Join(outDir, "lib"+libName+".native-static-libs")
 	if m := nativeLibsNote.FindSubmatch(stderr); m != nil {
 		lib.NativeLibs = strings.TrimSpace(string(m[1]))
 		if err := os.WriteFile(remembered, []byte(lib.NativeLibs), 0o644); err != nil {
@@ -96,18 +114,6 @@ func BuildLibrary(crateDir, profile string, features []string, shared bool) (Lib
 	return lib, nil
 }
 
-// targetDir is where cargo puts its output: CARGO_TARGET_DIR when set (several builds can share
-// their compiled dependencies that way), else the crate's target directory.
-func targetDir(crateDir string) string {
-	if dir := os.Getenv("CARGO_TARGET_DIR"); dir != "" {
-		if abs, err := filepath.Abs(dir); err == nil {
-			return abs
-		}
-		return dir
-	}
-	return filepath.Join(crateDir, "target")
-}
-
 // profileDir is the target subdirectory of a cargo profile.
 func profileDir(profile string) string {
 	switch profile {
@@ -121,8 +127,8 @@ func profileDir(profile string) string {
 
 // CrateNames returns, for each dependency key of the crate's Cargo.toml, the name its library has
 // in Rust code (a renamed dependency keeps its key; otherwise its library target's name).
-func CrateNames(crateDir string) (map[string]string, error) {
-	stdout, _, err := runCargoCommand(crateDir, "metadata", "--format-version", "1")
+func (c Cargo) CrateNames(crateDir string) (map[string]string, error) {
+	stdout, _, err := c.run(crateDir, "metadata", "--format-version", "1")
 	if err != nil {
 		return nil, err
 	}

@@ -3,3 +3,10 @@
 module otelbridge.local/link
 
 go 1.24
+
+// Every core collector module the otelbridge Go module requires, at the distribution's release
+// (v0.165.0/v1.71.0): minimal version selection raises them all to it, so the binary has one release.
+require (
+	go.opentelemetry.io/collector/component v1.71.0
+	go.opentelemetry.io/collector/processor/processorhelper v0.165.0
+)
