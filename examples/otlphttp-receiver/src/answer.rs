@@ -36,6 +36,31 @@ pub(crate) fn failed(status: StatusCode, message: impl Into<String>) -> Reply {
     rpc_status(status, grpc_code_for(status), message.into())
 }
 
+/// Every place for a request is taken (`max_concurrent_requests`): `503` with `Retry-After: 1`,
+/// which OTLP clients retry, as when Go's receiver refuses data under memory pressure.
+pub(crate) fn busy(places: usize) -> Reply {
+    let mut reply = failed(
+        StatusCode::SERVICE_UNAVAILABLE,
+        format!(
+            "the receiver is already serving max_concurrent_requests ({places}) requests; \
+             retry later"
+        ),
+    );
+    reply
+        .headers_mut()
+        .insert(RETRY_AFTER, HeaderValue::from_static("1"));
+    reply
+}
+
+/// The receiver is shutting down while the body arrives: `503`, so the client retries (with
+/// another instance, or this one once it is back).
+pub(crate) fn shutting_down() -> Reply {
+    failed(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "the receiver is shutting down; the request body was not read in full",
+    )
+}
+
 /// A failure of a request the receiver does not serve at all (wrong path, method or media type),
 /// answered in plain text as the Go receiver does.
 pub(crate) fn not_served(status: StatusCode, message: impl Into<String>) -> Reply {
@@ -84,6 +109,7 @@ fn grpc_code_for(status: StatusCode) -> i32 {
         400 | 413 | 415 => 3, // INVALID_ARGUMENT
         401 => 16,            // UNAUTHENTICATED
         403 => 7,             // PERMISSION_DENIED
+        408 => 4,             // DEADLINE_EXCEEDED
         404 | 405 => 12,      // UNIMPLEMENTED
         429 => 8,             // RESOURCE_EXHAUSTED
         502..=504 => 14,      // UNAVAILABLE
@@ -156,6 +182,14 @@ mod tests {
         }
         .encode_to_vec();
         assert_eq!(body, b"\x08\x08\x12\x04full");
+    }
+
+    #[test]
+    fn busy_asks_to_retry_after_a_second() {
+        let reply = busy(64);
+        assert_eq!(reply.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(reply.headers()[RETRY_AFTER], "1");
+        assert_eq!(shutting_down().status(), StatusCode::SERVICE_UNAVAILABLE);
     }
 
     #[test]

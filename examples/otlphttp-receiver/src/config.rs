@@ -1,5 +1,7 @@
 //! The `otlphttp_rs` receiver's configuration.
 
+use std::time::Duration;
+
 use otelbridge::{Config, ConfigError};
 use serde::{Deserialize, Serialize};
 
@@ -8,6 +10,11 @@ pub const DEFAULT_ENDPOINT: &str = "localhost:4318";
 /// What an operator gets for `max_request_body_size` when they leave it out: 20 MiB, as the Go
 /// collector's HTTP servers.
 pub const DEFAULT_MAX_REQUEST_BODY_SIZE: usize = 20 * 1024 * 1024;
+/// What an operator gets for `read_timeout` when they leave it out: 30 s for the headers, and
+/// 30 s again for the body.
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// What an operator gets for `max_concurrent_requests` when they leave it out.
+pub const DEFAULT_MAX_CONCURRENT_REQUESTS: usize = 64;
 
 /// The `otlphttp_rs` receiver's config.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,6 +30,18 @@ pub struct OtlpHttpConfig {
     /// The largest request body accepted, in bytes, both as sent and once decompressed
     /// (default 20 MiB); larger bodies get `413 Payload Too Large`. Must be at least 1.
     pub max_request_body_size: usize,
+    /// How long a client may take to send a request's headers, and then again its whole body,
+    /// as a Go duration such as `"30s"` (default `"30s"`); must be greater than zero. A request
+    /// whose body is late gets `408 Request Timeout` and its connection is closed; a connection
+    /// whose headers are late is closed.
+    #[serde(with = "otelbridge::duration")]
+    pub read_timeout: Duration,
+    /// How many requests may be read, checked and sent through the pipeline at once
+    /// (default 64); must be at least 1. Requests beyond it are answered at once with
+    /// `503 Service Unavailable` and `Retry-After: 1`, which OTLP clients retry, as they do when
+    /// Go's receiver refuses data under memory pressure. Together with `max_request_body_size`
+    /// it bounds the memory request bodies take.
+    pub max_concurrent_requests: usize,
 }
 
 impl Default for OtlpHttpConfig {
@@ -31,6 +50,8 @@ impl Default for OtlpHttpConfig {
             endpoint: DEFAULT_ENDPOINT.to_owned(),
             include_metadata: false,
             max_request_body_size: DEFAULT_MAX_REQUEST_BODY_SIZE,
+            read_timeout: DEFAULT_READ_TIMEOUT,
+            max_concurrent_requests: DEFAULT_MAX_CONCURRENT_REQUESTS,
         }
     }
 }
@@ -42,6 +63,19 @@ impl Config for OtlpHttpConfig {
             return Err(ConfigError::new(
                 "max_request_body_size",
                 "must be at least 1 byte",
+            ));
+        }
+        if self.read_timeout.is_zero() {
+            return Err(ConfigError::new(
+                "read_timeout",
+                "must be greater than 0s: without it a slow client holds its connection and \
+                 buffers forever",
+            ));
+        }
+        if self.max_concurrent_requests == 0 {
+            return Err(ConfigError::new(
+                "max_concurrent_requests",
+                "must be at least 1",
             ));
         }
         Ok(())
@@ -106,6 +140,8 @@ mod tests {
         assert_eq!(config.endpoint, "localhost:4318");
         assert!(!config.include_metadata);
         assert_eq!(config.max_request_body_size, 20 * 1024 * 1024);
+        assert_eq!(config.read_timeout, Duration::from_secs(30));
+        assert_eq!(config.max_concurrent_requests, 64);
     }
 
     #[test]
@@ -113,7 +149,27 @@ mod tests {
         let json = otelbridge::config::default_json::<OtlpHttpConfig>().expect("encodes");
         assert_eq!(
             String::from_utf8(json).expect("utf-8"),
-            r#"{"endpoint":"localhost:4318","include_metadata":false,"max_request_body_size":20971520}"#
+            r#"{"endpoint":"localhost:4318","include_metadata":false,"max_request_body_size":20971520,"read_timeout":"30s","max_concurrent_requests":64}"#
+        );
+    }
+
+    #[test]
+    fn read_timeout_is_a_go_duration_greater_than_zero() {
+        let config = parse(r#"{"read_timeout":"1m30s"}"#).expect("valid");
+        assert_eq!(config.read_timeout, Duration::from_secs(90));
+        let err = parse(r#"{"read_timeout":"0s"}"#).expect_err("zero");
+        assert_eq!(err.path(), "read_timeout");
+        assert!(err.to_string().contains("must be greater than 0s"), "{err}");
+        let err = parse(r#"{"read_timeout":"30 seconds"}"#).expect_err("not a Go duration");
+        assert_eq!(err.path(), "read_timeout");
+    }
+
+    #[test]
+    fn zero_concurrent_requests_is_rejected() {
+        let err = parse(r#"{"max_concurrent_requests":0}"#).expect_err("zero");
+        assert_eq!(
+            err.to_string(),
+            "max_concurrent_requests: must be at least 1"
         );
     }
 

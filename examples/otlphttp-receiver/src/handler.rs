@@ -4,11 +4,13 @@
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::header::CONTENT_TYPE;
 use http::{HeaderMap, Method, Request, StatusCode};
 use hyper::body::Body;
+use otelbridge::tokio::sync::Semaphore;
 use otelbridge::{Context, Metadata, Next, Signal};
 use tokio_util::sync::CancellationToken;
 
@@ -27,6 +29,14 @@ pub(crate) struct Shared {
     pub(crate) include_metadata: bool,
     /// The body limit, as sent and decompressed.
     pub(crate) max_body: usize,
+    /// How long a body may take to arrive, from the end of its headers.
+    pub(crate) read_timeout: Duration,
+    /// One per request that may be read, checked and sent at once (`max_concurrent_requests`).
+    pub(crate) places: Semaphore,
+    /// The number of places, for the answer to the requests that find none.
+    pub(crate) places_total: usize,
+    /// Cancelled when shutdown starts: bodies still arriving are cut short.
+    pub(crate) stopping: CancellationToken,
     /// The receiver's counters.
     pub(crate) metrics: Metrics,
     /// The requests being served.
@@ -94,14 +104,38 @@ where
         }
     };
 
+    // Only now does the request cost memory: a place bounds how many bodies are held at once,
+    // from their first byte until the pipeline has answered.
+    let Ok(_place) = shared.places.try_acquire() else {
+        return answer::busy(shared.places_total);
+    };
     let (parts, body) = request.into_parts();
-    let bytes = match body::read(body, encoding, shared.max_body).await {
-        Ok(bytes) => bytes,
-        Err(BodyError::TooLarge(message)) => {
-            return answer::failed(StatusCode::PAYLOAD_TOO_LARGE, message);
+    let reading = tokio::time::timeout(
+        shared.read_timeout,
+        body::read(body, encoding, shared.max_body),
+    );
+    let read = tokio::select! {
+        biased;
+        () = shared.stopping.cancelled() => return answer::shutting_down(),
+        read = reading => read,
+    };
+    let bytes = match read {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(err @ BodyError::TooLarge { .. })) => {
+            return answer::failed(StatusCode::PAYLOAD_TOO_LARGE, err.to_string());
         }
-        Err(BodyError::Unreadable(message)) => {
-            return answer::failed(StatusCode::BAD_REQUEST, message);
+        Ok(Err(err @ BodyError::Unreadable(_))) => {
+            return answer::failed(StatusCode::BAD_REQUEST, err.to_string());
+        }
+        // hyper closes the connection after the answer: the rest of the body is not read.
+        Err(_elapsed) => {
+            return answer::failed(
+                StatusCode::REQUEST_TIMEOUT,
+                format!(
+                    "the request body did not arrive within read_timeout ({})",
+                    otelbridge::duration::format(shared.read_timeout)
+                ),
+            );
         }
     };
     let items = match signal::count_items(signal, &bytes) {
@@ -125,10 +159,7 @@ where
         ctx = ctx.with_metadata(metadata(&parts.headers));
     }
     // Awaiting the pipeline is the backpressure; only its answer decides the reply.
-    let sent = shared
-        .next
-        .send_encoded(&ctx, signal, Vec::from(bytes))
-        .await;
+    let sent = shared.next.send_encoded(&ctx, signal, bytes).await;
     shared.metrics.items(signal, items, sent.is_ok());
     match sent {
         Ok(()) => answer::exported(),

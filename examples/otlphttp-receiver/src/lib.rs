@@ -7,6 +7,8 @@
 //!     endpoint: 0.0.0.0:4318
 //!     include_metadata: true
 //!     max_request_body_size: 10485760
+//!     read_timeout: 30s
+//!     max_concurrent_requests: 64
 //!
 //! service:
 //!   pipelines:
@@ -30,6 +32,14 @@
 //! metadata (`client.Info.Metadata`). The receiver waits for the pipeline's answer before
 //! answering the client: that is the backpressure.
 //!
+//! # Limits
+//!
+//! A client has `read_timeout` to send its headers and then its whole body. At most
+//! `max_concurrent_requests` requests are read and served at once; one more is answered `503`
+//! with `Retry-After: 1` before its body is read. A request holds its body once and counts its
+//! items in place (views), so the bodies held at once take at most
+//! `max_concurrent_requests` x `max_request_body_size` (twice with compression).
+//!
 //! # Answers
 //!
 //! | Case | Status |
@@ -43,6 +53,8 @@
 //! | method other than `POST` | `405` |
 //! | content type other than `application/x-protobuf`, or unknown `Content-Encoding` | `415` |
 //! | body larger than `max_request_body_size`, as sent or decompressed | `413` |
+//! | body not received within `read_timeout` (connection closed) | `408` |
+//! | `max_concurrent_requests` already served, or shutting down while the body arrives | `503` |
 //!
 //! A pipeline error with an explicit 4xx or 5xx HTTP code is answered with that code, and one
 //! with a retry delay gets a `Retry-After` header (whole seconds, rounded up). Failure bodies are
@@ -53,7 +65,8 @@
 //!
 //! `start` binds the endpoint (failing with `listening on <endpoint>: ...` if it cannot) and
 //! returns once listening. `shutdown` first stops accepting and closes the listener, so the port
-//! is free at once, then lets every in-flight request finish, within the shutdown deadline.
+//! is free at once, answers `503` to requests whose bodies are still arriving, then lets every
+//! request already read finish, within the shutdown deadline (5 s when the context has none).
 //! Past the deadline the remaining connections are closed without an answer (so their clients
 //! retry; nothing answered `200` is lost) and shutdown fails saying how many requests were still
 //! in flight. A stopped receiver can be started again.
@@ -77,7 +90,10 @@ mod signal;
 
 use otelbridge::{CreateSettings, Error, Factory, Next, ReceiverFactory, Signals, Stability};
 
-pub use config::{DEFAULT_ENDPOINT, DEFAULT_MAX_REQUEST_BODY_SIZE, OtlpHttpConfig};
+pub use config::{
+    DEFAULT_ENDPOINT, DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_MAX_REQUEST_BODY_SIZE,
+    DEFAULT_READ_TIMEOUT, OtlpHttpConfig,
+};
 pub use receiver::OtlpHttpReceiver;
 
 /// The component type operators write in the collector config.
@@ -128,7 +144,7 @@ mod tests {
         let json = factory.default_config_json().expect("encodes");
         assert_eq!(
             String::from_utf8(json).expect("utf-8"),
-            r#"{"endpoint":"localhost:4318","include_metadata":false,"max_request_body_size":20971520}"#
+            r#"{"endpoint":"localhost:4318","include_metadata":false,"max_request_body_size":20971520,"read_timeout":"30s","max_concurrent_requests":64}"#
         );
     }
 

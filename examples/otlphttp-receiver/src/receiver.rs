@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use otelbridge::tokio::sync::Mutex;
+use otelbridge::tokio::sync::{Mutex, Semaphore};
 use otelbridge::{Config, Context, Error, ErrorKind, Next, Receiver};
 use tokio_util::sync::CancellationToken;
 
@@ -11,7 +11,7 @@ use crate::config::OtlpHttpConfig;
 use crate::handler::Shared;
 use crate::in_flight::InFlight;
 use crate::metrics::Metrics;
-use crate::server::Server;
+use crate::server::{DEFAULT_SHUTDOWN_TIMEOUT, Server};
 
 /// The `otlphttp_rs` receiver. The collector gets it through [`crate::factory`]; Rust code can
 /// also build one directly with [`OtlpHttpReceiver::new`] and drive it through [`Receiver`].
@@ -53,10 +53,18 @@ impl Receiver for OtlpHttpReceiver {
                 "the OTLP/HTTP receiver is already started; shut it down before starting it again",
             ));
         }
+        let places = self
+            .config
+            .max_concurrent_requests
+            .min(Semaphore::MAX_PERMITS);
         let shared = Arc::new(Shared {
             next: self.next.clone(),
             include_metadata: self.config.include_metadata,
             max_body: self.config.max_request_body_size,
+            read_timeout: self.config.read_timeout,
+            places: Semaphore::new(places),
+            places_total: places,
+            stopping: CancellationToken::new(),
             metrics: self.metrics,
             in_flight: InFlight::default(),
             abort: CancellationToken::new(),
@@ -76,7 +84,9 @@ impl Receiver for OtlpHttpReceiver {
         let Some(server) = self.server.lock().await.take() else {
             return Ok(());
         };
-        let stopped = server.shutdown(ctx.remaining()).await;
+        // Never wait forever: a stalled client or pipeline must not hold the collector up.
+        let limit = ctx.remaining().unwrap_or(DEFAULT_SHUTDOWN_TIMEOUT);
+        let stopped = server.shutdown(limit).await;
         match &stopped {
             Ok(()) => tracing::info!("OTLP/HTTP receiver stopped"),
             Err(err) => tracing::warn!(error = %err, "OTLP/HTTP receiver stopped"),

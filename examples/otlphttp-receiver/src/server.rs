@@ -16,8 +16,8 @@ use tokio_util::sync::CancellationToken;
 
 use crate::handler::{self, Shared};
 
-/// How long a client may take to send a request's headers before its connection is closed.
-const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long shutdown waits for in-flight requests when its context has no deadline.
+pub(crate) const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long to wait after a failed accept (out of file descriptors, say) before trying again.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
@@ -59,10 +59,11 @@ impl Server {
         self.local_addr
     }
 
-    /// Stops accepting and closes the listener, then waits (at most `limit`) until every open
-    /// connection has finished its in-flight request. Past the limit, the connections left are
-    /// closed without an answer and the error says how many requests they were serving.
-    pub(crate) async fn shutdown(self, limit: Option<Duration>) -> Result<(), Error> {
+    /// Stops accepting and closes the listener, cuts short the bodies still arriving (their
+    /// clients get `503`), then waits (at most `limit`) until every open connection has
+    /// finished its in-flight request. Past the limit, the connections left are closed without
+    /// an answer and the error says how many requests they were serving.
+    pub(crate) async fn shutdown(self, limit: Duration) -> Result<(), Error> {
         let Server {
             stop,
             accepting,
@@ -72,6 +73,7 @@ impl Server {
         // However this ends (even dropped by the caller), nothing keeps running afterwards.
         let _abort = shared.abort.clone().drop_guard();
         stop.cancel();
+        shared.stopping.cancel();
         let drain = async {
             // The accept loop closes the listener before it returns.
             let connections = accepting
@@ -80,22 +82,20 @@ impl Server {
             connections.shutdown().await;
             Ok(())
         };
-        let Some(limit) = limit else {
-            return drain.await;
-        };
-        tokio::time::timeout(limit, drain)
-            .await
-            .unwrap_or_else(|_| {
-                let requests = match shared.in_flight.count() {
-                    1 => "1 request was".to_owned(),
-                    n => format!("{n} requests were"),
-                };
-                Err(Error::deadline_exceeded(format!(
-                    "{requests} still in flight when the shutdown deadline passed ({}); \
+        let Ok(drained) = tokio::time::timeout(limit, drain).await else {
+            let requests = match shared.in_flight.count() {
+                // Only connections that never sent a whole request: nothing was accepted.
+                0 => return Ok(()),
+                1 => "1 request was".to_owned(),
+                n => format!("{n} requests were"),
+            };
+            return Err(Error::deadline_exceeded(format!(
+                "{requests} still in flight when the shutdown deadline passed ({}); \
                  their connections were closed without an answer",
-                    otelbridge::duration::format(limit)
-                )))
-            })
+                otelbridge::duration::format(limit)
+            )));
+        };
+        drained
     }
 }
 
@@ -109,7 +109,7 @@ async fn accept(
     let connections = GracefulShutdown::new();
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
-        .header_read_timeout(HEADER_READ_TIMEOUT);
+        .header_read_timeout(shared.read_timeout);
     loop {
         let accepted = tokio::select! {
             biased;

@@ -1,12 +1,11 @@
 //! What differs between the three OTLP/HTTP endpoints: the path, the request type and what an
 //! item is.
 
-use otelbridge::Signal;
-use otelbridge::prost::{DecodeError, Message};
-use otelbridge::proto::metrics::v1::metric::Data;
 use otelbridge::proto::{
     ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest,
 };
+use otelbridge::view::RequestView;
+use otelbridge::{Batch, Error, Signal};
 
 /// The signal whose endpoint is `path`, if it is one of OTLP's.
 pub(crate) fn for_path(path: &str) -> Option<Signal> {
@@ -18,46 +17,52 @@ pub(crate) fn for_path(path: &str) -> Option<Signal> {
     }
 }
 
-/// Checks that `body` is the `Export*ServiceRequest` of `signal` and counts its items (spans,
-/// metric data points or log records), as the Go receiver counts them.
-pub(crate) fn count_items(signal: Signal, body: &[u8]) -> Result<usize, DecodeError> {
+/// Checks the framing of `body` as the `Export*ServiceRequest` of `signal` and counts its items
+/// (spans, metric data points or log records), as the Go receiver counts them.
+///
+/// The bytes are read in place through the SDK's views: nothing is decoded or allocated, so a
+/// request of a million empty spans costs its body and no more. Go decodes the batch again
+/// when it reaches the pipeline, which refuses what the framing check lets through (a string
+/// that is not UTF-8 where Go wants one, a scalar of the wrong wire type).
+pub(crate) fn count_items(signal: Signal, body: &[u8]) -> Result<usize, Error> {
+    fn records<'a, R: otelbridge::view::RecordView<'a> + 'a>(
+        view: RequestView<'a, R>,
+        count: impl Fn(R) -> usize,
+    ) -> usize {
+        let mut items = 0;
+        for resource in view.resources() {
+            for scope in resource.scopes() {
+                items += scope.records().map(&count).sum::<usize>();
+            }
+        }
+        items
+    }
     Ok(match signal {
-        Signal::Traces => ExportTraceServiceRequest::decode(body)?
-            .resource_spans
-            .iter()
-            .flat_map(|r| &r.scope_spans)
-            .map(|s| s.spans.len())
-            .sum(),
-        Signal::Metrics => ExportMetricsServiceRequest::decode(body)?
-            .resource_metrics
-            .iter()
-            .flat_map(|r| &r.scope_metrics)
-            .flat_map(|s| &s.metrics)
-            .map(|m| match &m.data {
-                Some(Data::Gauge(g)) => g.data_points.len(),
-                Some(Data::Sum(s)) => s.data_points.len(),
-                Some(Data::Histogram(h)) => h.data_points.len(),
-                Some(Data::ExponentialHistogram(h)) => h.data_points.len(),
-                Some(Data::Summary(s)) => s.data_points.len(),
-                None => 0,
-            })
-            .sum(),
-        Signal::Logs => ExportLogsServiceRequest::decode(body)?
-            .resource_logs
-            .iter()
-            .flat_map(|r| &r.scope_logs)
-            .map(|s| s.log_records.len())
-            .sum(),
+        Signal::Traces => records(
+            Batch::<ExportTraceServiceRequest>::from_bytes(body).view()?,
+            |_| 1,
+        ),
+        Signal::Metrics => records(
+            Batch::<ExportMetricsServiceRequest>::from_bytes(body).view()?,
+            |metric| metric.data_points().count(),
+        ),
+        Signal::Logs => records(
+            Batch::<ExportLogsServiceRequest>::from_bytes(body).view()?,
+            |_| 1,
+        ),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use otelbridge::proto::logs::v1::{LogRecord, ResourceLogs, ScopeLogs};
+    use otelbridge::proto::metrics::v1::metric::Data;
     use otelbridge::proto::metrics::v1::{
-        Gauge, Metric, NumberDataPoint, ResourceMetrics, ScopeMetrics,
+        ExponentialHistogram, ExponentialHistogramDataPoint, Gauge, Histogram, HistogramDataPoint,
+        Metric, NumberDataPoint, ResourceMetrics, ScopeMetrics, Sum, Summary, SummaryDataPoint,
     };
     use otelbridge::proto::trace::v1::{ResourceSpans, ScopeSpans, Span};
+    use prost::Message;
 
     use super::*;
 
@@ -98,6 +103,33 @@ mod tests {
                             ..Metric::default()
                         },
                         Metric::default(),
+                        Metric {
+                            data: Some(Data::Sum(Sum {
+                                data_points: vec![NumberDataPoint::default(); 2],
+                                ..Sum::default()
+                            })),
+                            ..Metric::default()
+                        },
+                        Metric {
+                            data: Some(Data::Histogram(Histogram {
+                                data_points: vec![HistogramDataPoint::default(); 3],
+                                ..Histogram::default()
+                            })),
+                            ..Metric::default()
+                        },
+                        Metric {
+                            data: Some(Data::ExponentialHistogram(ExponentialHistogram {
+                                data_points: vec![ExponentialHistogramDataPoint::default()],
+                                ..ExponentialHistogram::default()
+                            })),
+                            ..Metric::default()
+                        },
+                        Metric {
+                            data: Some(Data::Summary(Summary {
+                                data_points: vec![SummaryDataPoint::default(); 5],
+                            })),
+                            ..Metric::default()
+                        },
                     ],
                     ..ScopeMetrics::default()
                 }],
@@ -115,7 +147,10 @@ mod tests {
         };
         let count = |signal, bytes: Vec<u8>| count_items(signal, &bytes).expect("decodes");
         assert_eq!(count(Signal::Traces, traces.encode_to_vec()), 3);
-        assert_eq!(count(Signal::Metrics, metrics.encode_to_vec()), 4);
+        assert_eq!(
+            count(Signal::Metrics, metrics.encode_to_vec()),
+            4 + 2 + 3 + 1 + 5
+        );
         assert_eq!(count(Signal::Logs, logs.encode_to_vec()), 5);
         assert_eq!(count(Signal::Logs, Vec::new()), 0);
     }

@@ -24,6 +24,8 @@ use otelbridge::{
 };
 use otlphttp_receiver::{OtlpHttpConfig, OtlpHttpReceiver};
 
+mod common;
+
 const PROTOBUF: &str = "application/x-protobuf";
 
 /// What the pipeline double saw of one batch.
@@ -81,17 +83,7 @@ struct Server {
 impl Server {
     /// Starts a receiver on a free local port, from the shared runtime as the bridge does.
     async fn start(config: OtlpHttpConfig, next: Next) -> Server {
-        let config = OtlpHttpConfig {
-            endpoint: "127.0.0.1:0".into(),
-            ..config
-        };
-        let receiver = Arc::new(OtlpHttpReceiver::new(config, next).expect("valid config"));
-        let starting = Arc::clone(&receiver);
-        otelbridge::runtime::spawn(async move { starting.start(&Context::background()).await })
-            .await
-            .expect("start ran")
-            .expect("started");
-        let addr = receiver.local_addr().await.expect("listening");
+        let (receiver, addr) = common::start_receiver(config, next).await;
         Server {
             receiver,
             addr,
