@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -28,7 +29,43 @@ func TestExampleManifestBuildsStaticBinaryThatRedacts(t *testing.T) {
 	}
 	requireComponents(t, binary)
 	requireRelease(t, binary, release.Newest)
+	requireValidateRefusesDisagreeingRuntimeSettings(t, binary)
 	requireRedactsEmails(t, binary, t.TempDir())
+}
+
+// requireValidateRefusesDisagreeingRuntimeSettings runs `validate` on a config with two instances
+// of the runtime extension that disagree: it must fail, naming the instance and the field.
+func requireValidateRefusesDisagreeingRuntimeSettings(t *testing.T, binary string) {
+	t.Helper()
+	dir := t.TempDir()
+	config := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(config, []byte(`extensions:
+  otelbridge:
+    worker_threads: 2
+  otelbridge/other:
+    worker_threads: 3
+receivers:
+  otlp:
+    protocols:
+      grpc:
+        endpoint: 127.0.0.1:0
+exporters:
+  debug: {}
+service:
+  extensions: [otelbridge, otelbridge/other]
+  pipelines:
+    traces:
+      receivers: [otlp]
+      exporters: [debug]
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(binary, "validate", "--config", config).CombinedOutput()
+	// The collector validates the instances in map order: either may be the one refused.
+	want := regexp.MustCompile(`extensions::otelbridge(/other)?: worker_threads: [23] conflicts with [23], configured earlier in this process`)
+	if err == nil || !want.Match(out) {
+		t.Errorf("%s validate with disagreeing runtime settings: %v; want an error matching %q:\n%s", binary, err, want, out)
+	}
 }
 
 // The example manifest with its core modules at the oldest release of the window builds a

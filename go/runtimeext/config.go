@@ -51,10 +51,18 @@ func createDefaultConfig() component.Config {
 	}
 }
 
-// Validate checks what Go can (no negative values), then asks Rust for the rest: the ranges, and
-// whether the settings agree with those of a runtime already configured or running in this
-// process (a config reload).
+// Validate checks what Go can (no negative values), then hands the settings to Rust, which checks
+// the ranges and records them as this process's runtime settings: the first valid settings win,
+// and any that differ from them, or from those of a runtime already running, are an error naming
+// the field. Recording at Validate is what makes two otelbridge/... instances that disagree fail
+// `otelcol validate`, which validates every config but creates no extension; a config that
+// validates is the one the collector then runs, and a reload's new config is validated again.
 func (c *Config) Validate() error {
+	return c.configure(false)
+}
+
+// configure runs the checks of Validate; with validateOnly it records nothing.
+func (c *Config) configure(validateOnly bool) error {
 	var errs []error
 	for _, field := range []struct {
 		name  string
@@ -80,7 +88,7 @@ func (c *Config) Validate() error {
 	if err != nil {
 		return err
 	}
-	return bridge.ConfigureRuntimeSettings(settings, true)
+	return bridge.ConfigureRuntimeSettings(settings, validateOnly)
 }
 
 // settingsJSON is the config as Rust reads it: durations and sizes as text ("10s", "2MiB").

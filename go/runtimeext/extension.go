@@ -29,9 +29,10 @@ var applied struct {
 	set bool
 }
 
-// createExtension applies the settings: Rust instances are created at Start, but extensions start
-// in an order the operator does not control, while every extension is created before anything
-// starts. (`otelcol validate` creates it too, in a process that then exits.)
+// createExtension applies the settings (Validate has recorded them already when the collector
+// validated its config; this covers a caller that does not validate): Rust instances are created
+// at Start, but extensions start in an order the operator does not control, while every
+// extension is created before anything starts.
 func createExtension(_ context.Context, set extension.Settings, cfg component.Config) (extension.Extension, error) {
 	config, ok := cfg.(*Config)
 	if !ok {

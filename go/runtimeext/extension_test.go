@@ -184,6 +184,21 @@ func TestTwoInstancesMustAgree(t *testing.T) {
 	})
 }
 
+// otelcol validate validates every config and creates no extension: two instances that disagree
+// must fail there, the second naming the field.
+func TestTwoInstancesThatDisagreeFailValidate(t *testing.T) {
+	inFreshProcess(t, nil, func(t *testing.T) {
+		if err := config(func(c *Config) { c.WorkerThreads = 2 }).Validate(); err != nil {
+			t.Fatal(err)
+		}
+		if err := config(func(c *Config) { c.WorkerThreads = 2 }).Validate(); err != nil {
+			t.Fatalf("identical settings refused: %v", err)
+		}
+		wantError(t, config(func(c *Config) { c.WorkerThreads = 3 }).Validate(),
+			"worker_threads: 3 conflicts with 2, configured earlier in this process")
+	})
+}
+
 func TestWithoutSettingsTheRuntimeRunsTheDefaultsAndTheEnvironment(t *testing.T) {
 	inFreshProcess(t, []string{"OTELBRIDGE_WORKER_THREADS=3"}, func(t *testing.T) {
 		stop := startRustComponent(t)
