@@ -67,6 +67,8 @@ mod processor;
 mod receiver;
 pub mod runtime;
 pub mod telemetry;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod view;
 
 pub use batch::{Batch, LogsBatch, MetricsBatch, Outcome, TracesBatch};
