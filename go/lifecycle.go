@@ -3,7 +3,9 @@ package otelbridge
 import (
 	"context"
 	"errors"
+	"os"
 	"sync"
+	"time"
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componentstatus"
@@ -11,6 +13,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 	noopmetric "go.opentelemetry.io/otel/metric/noop"
+	"go.uber.org/zap"
 
 	"github.com/otelbridge/otelbridge/go/bridge"
 )
@@ -111,7 +114,41 @@ func (l *lifecycle) Shutdown(ctx context.Context) error {
 	if l.instance == nil {
 		return nil
 	}
-	return wrapError(l.id, l.instance.Shutdown(ctx))
+	ctx, cancel := withShutdownDeadline(ctx, l.telemetry.Logger)
+	defer cancel()
+	if err := l.instance.Shutdown(ctx); err != nil {
+		// The collector only reports the error as the component's status: say here what it was.
+		l.telemetry.Logger.Error("Rust component did not shut down cleanly", zap.Error(err))
+		return wrapError(l.id, err)
+	}
+	return nil
+}
+
+// ShutdownTimeoutEnv names the environment variable that sets how long a Rust component's
+// shutdown may take when the collector gives it no deadline (a Go duration, default 30s).
+const ShutdownTimeoutEnv = "OTELBRIDGE_SHUTDOWN_TIMEOUT"
+
+const defaultShutdownTimeout = 30 * time.Second
+
+// withShutdownDeadline bounds a shutdown whose context has no deadline, as the collector's has
+// none on SIGTERM: one component stuck in its shutdown (a drain whose downstream never answers)
+// must not hold the whole process. Past the deadline, calls still waiting in Rust are cancelled
+// and the background tasks the component left running are aborted, each saying so in its log.
+func withShutdownDeadline(ctx context.Context, logger *zap.Logger) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok {
+		return ctx, func() {}
+	}
+	timeout := defaultShutdownTimeout
+	if text := os.Getenv(ShutdownTimeoutEnv); text != "" {
+		parsed, err := time.ParseDuration(text)
+		if err == nil && parsed > 0 {
+			timeout = parsed
+		} else {
+			logger.Warn(ShutdownTimeoutEnv+" must be a positive Go duration such as 10s; using the default",
+				zap.String("value", text), zap.Duration("default", timeout))
+		}
+	}
+	return context.WithTimeout(ctx, timeout)
 }
 
 // push hands one encoded batch to the Rust instance, for exporters and connectors, which keep

@@ -12,6 +12,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/processor"
 	"go.opentelemetry.io/collector/processor/processorhelper"
+	"go.uber.org/zap"
 
 	"github.com/otelbridge/otelbridge/go/bridge"
 	"github.com/otelbridge/otelbridge/go/internal/edits"
@@ -109,7 +110,7 @@ func processFunc[T any](p *rustProcessor, signal bridge.Signal, c codec[T]) func
 		case bridge.OutcomeEdited:
 			if err := c.edit(in, res.Bytes()); err != nil {
 				// The same edits would fail again: a retry cannot help.
-				return in, consumererror.NewPermanent(wrapError(p.id, fmt.Errorf("applying the edits Rust returned: %w", err)))
+				return in, p.refuse(fmt.Errorf("applying the edits Rust returned: %w", err))
 			}
 			if c.isEmpty(in) {
 				return in, processorhelper.ErrSkipProcessingData
@@ -118,10 +119,18 @@ func processFunc[T any](p *rustProcessor, signal bridge.Signal, c codec[T]) func
 		}
 		out, err := c.unmarshal(res.Bytes())
 		if err != nil {
-			return in, consumererror.NewPermanent(wrapError(p.id, fmt.Errorf("reading the batch Rust returned: %w", err)))
+			return in, p.refuse(fmt.Errorf("reading the batch Rust returned: %w", err))
 		}
 		return out, nil
 	}
+}
+
+// refuse fails a batch the Rust processor answered with something Go cannot use. That is a bug
+// of the component, not of the data's sender, who only sees an error: the log says which
+// component it was.
+func (p *rustProcessor) refuse(err error) error {
+	p.telemetry.Logger.Error("Rust processor returned a result Go cannot apply; the batch is refused", zap.Error(err))
+	return consumererror.NewPermanent(wrapError(p.id, err))
 }
 
 func createTraces(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Traces) (processor.Traces, error) {

@@ -10,7 +10,10 @@ import (
 	"runtime"
 	"runtime/cgo"
 	"sync"
+	"time"
 	"unsafe"
+
+	"go.uber.org/zap"
 )
 
 // Result is a successful call's outcome. Data (for OutcomeReplaced) is Rust memory: read it with
@@ -93,18 +96,22 @@ func (i *Instance) invokeEntered(ctx context.Context, kind callKind, signal Sign
 	if poll == C.OTB_POLL_READY {
 		res, err := takeResult(&f.result)
 		f.reset()
+		if deadline > 0 && time.Now().UnixNano() > int64(deadline) {
+			res.Free()
+			err = i.overran(kind, int64(deadline))
+		}
 		timer.end(err)
 		i.inFlight.Done()
 		return res, err
 	}
 	pending := f.pending
 	f.reset()
-	return i.awaitPending(ctx, pending, data, timer)
+	return i.awaitPending(ctx, kind, pending, data, timer)
 }
 
 // awaitPending waits for a call that went on in the Rust runtime. Rust keeps reading data until
 // the completion, so data stays pinned until then, even if the caller gives up first.
-func (i *Instance) awaitPending(ctx context.Context, pending *C.OtbPending, data []byte, timer callTimer) (Result, error) {
+func (i *Instance) awaitPending(ctx context.Context, kind callKind, pending *C.OtbPending, data []byte, timer callTimer) (Result, error) {
 	var pinner runtime.Pinner
 	if len(data) > 0 {
 		pinner.Pin(unsafe.SliceData(data))
@@ -140,6 +147,15 @@ func (i *Instance) awaitPending(ctx context.Context, pending *C.OtbPending, data
 		return res, err
 	case <-ctx.Done():
 		C.otelbridge_v1_pending_cancel(pending)
+		if kind == callShutdown {
+			// Rust answers at once, once it has aborted what the instance left running and
+			// logged it: the instance and its sink are released only after that.
+			result := <-w.done
+			res, err := takeResult(&result)
+			res.Free()
+			finish(err)
+			return Result{}, context.Cause(ctx)
+		}
 		go func() {
 			result := <-w.done
 			res, err := takeResult(&result)
@@ -148,6 +164,23 @@ func (i *Instance) awaitPending(ctx context.Context, pending *C.OtbPending, data
 		}()
 		return Result{}, context.Cause(ctx)
 	}
+}
+
+// overran answers a call that held its calling thread past its deadline: Rust can only end a call
+// where it awaits, so a component that computes or blocks without awaiting finishes whenever it
+// finishes. Its result is dropped, as it would have been had the call waited in the runtime: the
+// caller's deadline has passed, and it has been (or will be) told so. The operator learns which
+// component did it.
+func (i *Instance) overran(kind callKind, deadline int64) error {
+	late := time.Since(time.Unix(0, deadline))
+	logger := defaultLogger()
+	if s := sinkFor(i.sink); s != nil {
+		logger = s.Logger
+	}
+	logger.Warn("Rust component held its calling thread past the call's deadline without awaiting; "+
+		"its result was dropped (blocking work belongs in tokio's spawn_blocking)",
+		zap.String("operation", kind.String()), zap.Duration("past_deadline", late))
+	return &Error{Code: CodeDeadlineExceeded, Message: "the call held its thread past its deadline by " + late.String()}
 }
 
 func (f *frame) reset() {

@@ -17,6 +17,16 @@ const (
 	callConsume
 )
 
+func (k callKind) String() string {
+	switch k {
+	case callStart:
+		return "start"
+	case callShutdown:
+		return "shutdown"
+	}
+	return "consume"
+}
+
 // callMetrics are the bridge's own metrics of one instance: calls, errors by kind, calls in
 // flight and call latency, attributed by operation (and by the sink's attributes, such as the
 // processor instance's signal).
@@ -50,8 +60,8 @@ func newCallMetrics(meter metric.Meter, extra []attribute.KeyValue) *callMetrics
 			return nil
 		}
 	}
-	for kind, operation := range map[callKind]string{callStart: "start", callShutdown: "shutdown", callConsume: "consume"} {
-		attrs := append([]attribute.KeyValue{attribute.String("operation", operation)}, extra...)
+	for _, kind := range []callKind{callStart, callShutdown, callConsume} {
+		attrs := append([]attribute.KeyValue{attribute.String("operation", kind.String())}, extra...)
 		m.attrs[kind] = metric.WithAttributeSet(attribute.NewSet(attrs...))
 	}
 	return m

@@ -98,19 +98,27 @@ unsafe fn start_call(
         return Polled::Ready(Err(panic::null("instance")));
     };
     let state = Arc::clone(&handle.state);
-    if !matches!(work, Work::Shutdown) {
+    let shutdown = matches!(work, Work::Shutdown);
+    // However a shutdown ends, what the instance left running goes with it.
+    let ready = |outcome| {
+        if shutdown {
+            state.abort_leftover_tasks();
+        }
+        Polled::Ready(outcome)
+    };
+    if !shutdown {
         if let Some(failed) = state.failure() {
-            return Polled::Ready(Err(failed));
+            return ready(Err(failed));
         }
     }
     let deadline = match to_instant(deadline_unix_nano) {
         Ok(deadline) => deadline,
-        Err(err) => return Polled::Ready(Err(err)),
+        Err(err) => return ready(Err(err)),
     };
     // SAFETY: the host keeps ctx readable for the call.
     let records = match context::decode(unsafe { buffer::borrow(ctx, ctx_len) }) {
         Ok(records) => records,
-        Err(err) => return Polled::Ready(Err(err)),
+        Err(err) => return ready(Err(err)),
     };
     let token = CancellationToken::new();
     let mut cx = Context::background()
@@ -130,13 +138,13 @@ unsafe fn start_call(
     let future = unsafe { component_future(Arc::clone(&state), cx, work) };
     let mut call = Guarded {
         future: Box::pin(logging::in_scope(state.scope.clone(), future)),
-        state,
+        state: Arc::clone(&state),
     };
 
     let _runtime = runtime::handle().enter();
     let mut task_cx = std::task::Context::from_waker(Waker::noop());
     match Pin::new(&mut call).poll(&mut task_cx) {
-        Poll::Ready(outcome) => Polled::Ready(outcome),
+        Poll::Ready(outcome) => ready(outcome),
         Poll::Pending => {
             let pending = Arc::new(PendingCall {
                 phase: Mutex::new(Phase::Running),
@@ -149,6 +157,9 @@ unsafe fn start_call(
                     () = finisher.token.cancelled() => Err(Error::cancelled("the caller cancelled the call")),
                     outcome = with_deadline(call, deadline) => outcome,
                 };
+                if shutdown {
+                    state.abort_leftover_tasks();
+                }
                 finisher.finish(outcome);
             });
             Polled::Pending(pending)

@@ -3,6 +3,7 @@
 use std::sync::{Arc, OnceLock};
 
 use otelbridge::logging::{self, LogScope};
+use otelbridge::runtime::Tasks;
 use otelbridge::{CreateSettings, Error, ErrorKind, Instance, Next};
 
 use crate::{library, log};
@@ -21,6 +22,23 @@ impl InstanceState {
         let _ = self.failure.set(reason.to_owned());
     }
 
+    /// Aborts the background tasks the instance left running, once its shutdown has ended
+    /// (returned, failed, or run out of time), and says so in the component's log.
+    pub(crate) fn abort_leftover_tasks(&self) {
+        let aborted = self.scope.tasks.abort_all();
+        if aborted == 0 {
+            return;
+        }
+        let id = &self.scope.component_id;
+        let tasks = if aborted == 1 { "task" } else { "tasks" };
+        logging::sync_in_scope(self.scope.clone(), || {
+            tracing::warn!(
+                tasks = aborted as u64,
+                "{id}: {aborted} background {tasks} still running after shutdown; aborted"
+            );
+        });
+    }
+
     /// The error for calls on a failed instance.
     pub(crate) fn failure(&self) -> Option<Error> {
         self.failure.get().map(|reason| {
@@ -32,6 +50,13 @@ impl InstanceState {
                 ),
             )
         })
+    }
+}
+
+impl Drop for InstanceState {
+    /// A host that frees an instance it never shut down still stops its tasks.
+    fn drop(&mut self) {
+        self.abort_leftover_tasks();
     }
 }
 
@@ -51,6 +76,7 @@ pub(crate) fn create(
         component_id: id.into(),
         sink: log_sink,
         max_level: log::level_filter(log_level),
+        tasks: Tasks::default(),
     };
     log::enable(log_level);
     let instance = logging::sync_in_scope(scope.clone(), || {

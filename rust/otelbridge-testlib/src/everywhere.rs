@@ -3,7 +3,12 @@
 //! `Outcome::resolve` does.
 
 use otelbridge::proto::common::v1::{AnyValue, ArrayValue, KeyValue, any_value};
+use otelbridge::proto::logs::v1::{LogRecord, ResourceLogs, ScopeLogs};
 use otelbridge::proto::metrics::v1::metric::Data;
+use otelbridge::proto::metrics::v1::{
+    Exemplar, Gauge, Metric, NumberDataPoint, ResourceMetrics, ScopeMetrics,
+};
+use otelbridge::proto::trace::v1::{ResourceSpans, ScopeSpans, Span};
 use otelbridge::proto::{
     ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest,
 };
@@ -17,7 +22,13 @@ pub(crate) trait ProbeRequest: Editable {
     fn mark(&mut self, attributes: &[KeyValue]);
     /// The `edit-everywhere` edits.
     fn everywhere(&self) -> Edits;
+    /// Appends a resource whose one record carries a 3-byte trace id: well-formed protobuf that
+    /// no OTLP reader accepts (a buggy component's `Replaced` batch).
+    fn garble(&mut self);
 }
+
+/// A trace id of the wrong length.
+const BAD_TRACE_ID: [u8; 3] = [0xba, 0xad, 0x1d];
 
 /// The edits every record gets, by its index: drop one in three, and the rest set and remove
 /// attributes of every value type.
@@ -94,6 +105,21 @@ impl ProbeRequest for ExportTraceServiceRequest {
         }
         edits
     }
+
+    fn garble(&mut self) {
+        let span = Span {
+            name: "garbage".into(),
+            trace_id: BAD_TRACE_ID.to_vec(),
+            ..Default::default()
+        };
+        self.resource_spans.push(ResourceSpans {
+            scope_spans: vec![ScopeSpans {
+                spans: vec![span],
+                ..Default::default()
+            }],
+            ..Default::default()
+        });
+    }
 }
 
 impl ProbeRequest for ExportLogsServiceRequest {
@@ -123,6 +149,20 @@ impl ProbeRequest for ExportLogsServiceRequest {
             }
         }
         edits
+    }
+
+    fn garble(&mut self) {
+        let record = LogRecord {
+            trace_id: BAD_TRACE_ID.to_vec(),
+            ..Default::default()
+        };
+        self.resource_logs.push(ResourceLogs {
+            scope_logs: vec![ScopeLogs {
+                log_records: vec![record],
+                ..Default::default()
+            }],
+            ..Default::default()
+        });
     }
 }
 
@@ -165,6 +205,30 @@ impl ProbeRequest for ExportMetricsServiceRequest {
             }
         }
         edits
+    }
+
+    fn garble(&mut self) {
+        let point = NumberDataPoint {
+            exemplars: vec![Exemplar {
+                trace_id: BAD_TRACE_ID.to_vec(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let metric = Metric {
+            name: "garbage".into(),
+            data: Some(Data::Gauge(Gauge {
+                data_points: vec![point],
+            })),
+            ..Default::default()
+        };
+        self.resource_metrics.push(ResourceMetrics {
+            scope_metrics: vec![ScopeMetrics {
+                metrics: vec![metric],
+                ..Default::default()
+            }],
+            ..Default::default()
+        });
     }
 }
 

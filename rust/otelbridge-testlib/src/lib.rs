@@ -4,8 +4,10 @@
 //! - `probe` (processor, all signals): does what the call's `probe-action` metadata (or its
 //!   config's `action`) says: pass, rewrite, edit (the same change as edits), the
 //!   `edit-everywhere` edits (and their Rust-resolved batch, to check Go's application against),
-//!   an out-of-range edit, drop, fail with each error kind, panic, sleep, log.
-//! - `probeext` (extension): starts and stops, or fails or panics doing so, as configured.
+//!   an out-of-range edit, a batch Go cannot read (`garbage`), drop, fail with each error kind,
+//!   panic, sleep, block its thread, log.
+//! - `probeext` (extension): starts and stops, or fails or panics doing so, or leaks a background
+//!   task (`leak_task`), as configured.
 //! - `probercv` (receiver, all signals): sends a few batches with metadata at start.
 //!
 //! It also registers the example receiver, exporter, connector and processor (`otlphttp_rs`

@@ -36,6 +36,11 @@ pub enum Action {
     /// Set an attribute on the first resource, then on a resource the batch does not have (a
     /// buggy component).
     EditOutOfRange,
+    /// Replace the batch with itself plus a record whose trace id is 3 bytes long: valid
+    /// protobuf no OTLP reader accepts. The worst a component can return through the SDK, whose
+    /// edits and batches are always well-formed bytes (malformed ones can only come from a
+    /// library that implements the C ABI by hand).
+    Garbage,
     /// Drop it.
     Drop,
     /// Fail with this kind (retryable errors carry a 2s retry-after and gRPC/HTTP codes).
@@ -65,6 +70,7 @@ impl Action {
             Action::EditEverywhere => "edit-everywhere",
             Action::EditEverywhereResolved => "edit-everywhere-resolved",
             Action::EditOutOfRange => "edit-out-of-range",
+            Action::Garbage => "garbage",
             Action::Drop => "drop",
             Action::Fail(_) => "fail",
             Action::Panic => "panic",
@@ -89,6 +95,7 @@ impl std::str::FromStr for Action {
             "edit-everywhere" => Action::EditEverywhere,
             "edit-everywhere-resolved" => Action::EditEverywhereResolved,
             "edit-out-of-range" => Action::EditOutOfRange,
+            "garbage" => Action::Garbage,
             "drop" => Action::Drop,
             "panic" => Action::Panic,
             "yield" => Action::YieldThenRewrite,
@@ -185,6 +192,11 @@ impl Probe {
                     "true",
                 );
                 Ok(Outcome::Edited(edits))
+            }
+            Action::Garbage => {
+                let mut message = batch.decode()?;
+                message.garble();
+                Ok(Outcome::Replaced(message))
             }
             Action::EditEverywhereResolved => {
                 let message = batch.decode()?;

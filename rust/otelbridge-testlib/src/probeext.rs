@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use otelbridge::{
     Config, Context, CreateSettings, Error, Extension, ExtensionFactory, Factory, Stability,
+    runtime,
 };
 
 /// The extension's config.
@@ -17,6 +18,9 @@ pub struct ProbeExtConfig {
     /// Wait this long in `start` (default = 0s).
     #[serde(with = "otelbridge::duration")]
     pub start_delay: Duration,
+    /// Spawn a background task in `start` that never ends, and that `shutdown` forgets to stop
+    /// (a buggy extension).
+    pub leak_task: bool,
 }
 
 impl Config for ProbeExtConfig {}
@@ -35,6 +39,15 @@ impl Extension for ProbeExt {
         }
         if self.config.fail_start {
             return Err(Error::permanent("probeext refused to start"));
+        }
+        if self.config.leak_task {
+            // Detached: nothing keeps its handle, so nothing of the extension can stop it.
+            drop(runtime::spawn(async {
+                loop {
+                    otelbridge::tokio::time::sleep(Duration::from_secs(1)).await;
+                    tracing::debug!("probeext's leaked task is still running");
+                }
+            }));
         }
         tracing::info!("probeext started");
         Ok(())

@@ -436,3 +436,27 @@ fn a_receiver_needs_its_next_consumers() {
     assert_eq!(code, OTB_STATUS_INTERNAL);
     assert!(message.contains("needs its next consumers"), "{message}");
 }
+
+#[test]
+fn a_task_an_extension_leaves_running_is_aborted_at_shutdown_and_logged() {
+    let sink = 6060;
+    let leaky = host::create(
+        "probeext",
+        EXTENSION,
+        "probeext/leaky",
+        r#"{"leak_task":true}"#,
+        sink,
+    )
+    .expect("created");
+    assert_eq!(host::start(&leaky).wait().code, OTB_STATUS_OK);
+    assert_eq!(host::shutdown(&leaky).wait().code, OTB_STATUS_OK);
+    let logs = host::LOGS.lock().expect("logs");
+    let warning = logs
+        .iter()
+        .find(|e| e.sink == sink && e.level == OTB_LOG_WARN)
+        .expect("a warning reached the extension's sink");
+    assert_eq!(
+        warning.message,
+        "probeext/leaky: 1 background task still running after shutdown; aborted"
+    );
+}

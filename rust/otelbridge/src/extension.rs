@@ -10,7 +10,9 @@ pub trait Extension: Send + Sync + 'static {
     /// the factory's `create`.
     fn start(&self, ctx: &Context) -> impl Future<Output = Result<(), Error>> + Send;
 
-    /// Stops the extension and everything it started, within `ctx`'s deadline.
+    /// Stops the extension and everything it started, within `ctx`'s deadline. Tasks it spawned
+    /// with [`crate::runtime::spawn`] and left running are aborted once this returns, with a
+    /// warning in the log.
     fn shutdown(&self, ctx: &Context) -> impl Future<Output = Result<(), Error>> + Send;
 }
 

@@ -3,14 +3,17 @@
 //! Component authors log with the `tracing` macros. The bridge runs each call of a component
 //! inside a [`LogScope`] naming the component's logger on the Go side, so events reach that zap
 //! logger with their level and fields. Tasks started with [`crate::runtime::spawn`] inherit the
-//! scope; tasks started with `tokio::spawn` log to the bridge's own logger.
+//! scope (and are counted among the instance's [`Tasks`]); tasks started with `tokio::spawn` log to
+//! the bridge's own logger.
 
 use std::future::Future;
 use std::sync::Arc;
 
 use tracing::level_filters::LevelFilter;
 
-/// Where the events of one component instance go.
+use crate::runtime::Tasks;
+
+/// Where the events of one component instance go, and the background tasks it started.
 #[derive(Debug, Clone)]
 pub struct LogScope {
     /// The component id, such as `redact/pii`.
@@ -19,6 +22,9 @@ pub struct LogScope {
     pub sink: u64,
     /// The most verbose level the host's logger records.
     pub max_level: LevelFilter,
+    /// The tasks the instance started with [`crate::runtime::spawn`] that still run; the bridge
+    /// aborts them once the instance's shutdown has ended.
+    pub tasks: Tasks,
 }
 
 tokio::task_local! {
@@ -66,6 +72,7 @@ mod tests {
             component_id: "redact/a".into(),
             sink: 7,
             max_level: LevelFilter::INFO,
+            tasks: Tasks::default(),
         };
         let seen = in_scope(scope, async {
             crate::runtime::spawn(async { with_current(|s| s.map(|s| s.sink)) }).await

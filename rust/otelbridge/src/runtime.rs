@@ -9,13 +9,14 @@
 //! settings the runtime runs with. Two different settings in one process are an error either way,
 //! since one of them could not be honoured.
 
+use std::collections::HashMap;
 use std::future::Future;
-use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use tokio::runtime::{Builder, Handle, Runtime};
-use tokio::task::JoinHandle;
+use tokio::task::{AbortHandle, JoinHandle};
 
 use crate::config::{self, Config, ConfigError};
 use crate::{bytesize, duration, logging};
@@ -332,14 +333,135 @@ fn build() -> Runtime {
         .expect("the otelbridge runtime could not start its worker threads")
 }
 
-/// Spawns a task on the shared runtime. Unlike `tokio::spawn`, the task's `tracing` events keep
-/// going to the logger of the component that spawned it.
+/// Spawns a task on the shared runtime. Unlike `tokio::spawn`, the task belongs to the component
+/// instance that spawned it (in one of its calls, or in a task it spawned this way): its `tracing`
+/// events go to that component's logger, and it counts among the instance's [`Tasks`].
+///
+/// A component stops its own tasks in `shutdown`. Whatever still runs once the instance's
+/// shutdown has returned, failed or run out of time is aborted by the bridge, which logs a warning
+/// naming the component and how many tasks it aborted: the task's future is dropped at its next
+/// await point (a task that blocks its thread without awaiting cannot be aborted). A task spawned
+/// after that never runs (its handle answers cancelled). Outside any component the task is a
+/// plain runtime task.
 pub fn spawn<F>(future: F) -> JoinHandle<F::Output>
 where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    handle().spawn(logging::in_current_scope(future))
+    let Some(scope) = logging::with_current(|s| s.cloned()) else {
+        return handle().spawn(future);
+    };
+    let tasks = scope.tasks.clone();
+    let Some(entry) = tasks.register() else {
+        // The instance is shut down: a task that never runs.
+        let task = handle().spawn(async move {
+            std::future::pending::<()>().await;
+            future.await
+        });
+        task.abort();
+        return task;
+    };
+    let id = entry.id;
+    // The entry lives in the task's future, so it leaves the registry when the task ends, is
+    // aborted, or is dropped before it ever ran.
+    let task = handle().spawn(logging::in_scope(scope, async move {
+        let _entry = entry;
+        future.await
+    }));
+    tasks.track(id, task.abort_handle());
+    task
+}
+
+/// The background tasks of one component instance that still run: those it started with
+/// [`spawn`]. The bridge keeps one per instance and calls [`Tasks::abort_all`] once the instance's
+/// shutdown has ended, so that no task of a component outlives it. Clones share the registry.
+///
+/// Spawning costs three short lock operations on the instance's registry; nothing else touches
+/// it (calls never do).
+#[derive(Debug, Clone, Default)]
+pub struct Tasks(Arc<Mutex<Registry>>);
+
+#[derive(Debug, Default)]
+struct Registry {
+    next_id: u64,
+    /// Running tasks by id; `None` between the spawn and its tracking.
+    running: HashMap<u64, Option<AbortHandle>>,
+    /// Set by `abort_all`: tasks spawned later never run.
+    closed: bool,
+}
+
+/// A task's place in its registry, freed when the task's future is dropped.
+struct Entry {
+    tasks: Tasks,
+    id: u64,
+}
+
+impl Drop for Entry {
+    fn drop(&mut self) {
+        self.tasks.lock().running.remove(&self.id);
+    }
+}
+
+impl Tasks {
+    fn lock(&self) -> MutexGuard<'_, Registry> {
+        // Every change is one map operation or flag: a panic cannot leave it half-written.
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A place for a new task, unless the registry is closed.
+    fn register(&self) -> Option<Entry> {
+        let mut registry = self.lock();
+        if registry.closed {
+            return None;
+        }
+        let id = registry.next_id;
+        registry.next_id += 1;
+        registry.running.insert(id, None);
+        Some(Entry {
+            tasks: self.clone(),
+            id,
+        })
+    }
+
+    fn track(&self, id: u64, task: AbortHandle) {
+        let mut registry = self.lock();
+        if registry.closed {
+            task.abort();
+        } else if let Some(slot) = registry.running.get_mut(&id) {
+            *slot = Some(task);
+        }
+    }
+
+    /// How many tasks still run.
+    pub fn running(&self) -> usize {
+        let registry = self.lock();
+        let running = registry.running.values();
+        running
+            .filter(|t| t.as_ref().is_none_or(|t| !t.is_finished()))
+            .count()
+    }
+
+    /// Aborts every task still running and every task spawned from now on; returns how many were
+    /// running.
+    pub fn abort_all(&self) -> usize {
+        let running = {
+            let mut registry = self.lock();
+            registry.closed = true;
+            std::mem::take(&mut registry.running)
+        };
+        // Counted before any abort: aborting one task may end another that awaits it.
+        let running: Vec<_> = running
+            .into_values()
+            .filter(|t| t.as_ref().is_none_or(|t| !t.is_finished()))
+            .collect();
+        // Outside the lock: an aborted task's entry leaves the registry as its future drops,
+        // possibly on this thread. An untracked one (`None`) is its spawner's to abort, which
+        // sees `closed`.
+        for task in running.iter().flatten() {
+            task.abort();
+        }
+        running.len()
+    }
 }
 
 #[cfg(test)]
@@ -351,6 +473,51 @@ mod tests {
             worker_threads,
             ..RuntimeSettings::default()
         }
+    }
+
+    fn scope(tasks: &Tasks) -> logging::LogScope {
+        logging::LogScope {
+            component_id: "probeext/leaky".into(),
+            sink: 3,
+            max_level: tracing::level_filters::LevelFilter::INFO,
+            tasks: tasks.clone(),
+        }
+    }
+
+    #[test]
+    fn an_instances_tasks_are_counted_until_they_end_and_aborted_after_shutdown() {
+        let tasks = Tasks::default();
+        let (done, forever) = logging::sync_in_scope(scope(&tasks), || {
+            (
+                spawn(async {}),
+                // A nested spawn belongs to the same instance.
+                spawn(async {
+                    drop(spawn(std::future::pending::<()>()));
+                    std::future::pending::<()>().await
+                }),
+            )
+        });
+        handle().block_on(done).expect("ran");
+        // The nested task starts when its parent first runs, on another thread.
+        for _ in 0..1000 {
+            if tasks.running() == 2 {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert_eq!(tasks.running(), 2, "the finished task left, two wait");
+        assert_eq!(tasks.abort_all(), 2);
+        let err = handle().block_on(forever).expect_err("aborted");
+        assert!(err.is_cancelled(), "{err}");
+        let late = logging::sync_in_scope(scope(&tasks), || spawn(async { 7 }));
+        assert!(handle().block_on(late).expect_err("aborted").is_cancelled());
+        assert_eq!(tasks.abort_all(), 0, "nothing runs any more");
+        let outside = spawn(async { 7 });
+        assert_eq!(
+            handle().block_on(outside).expect("ran"),
+            7,
+            "no scope, no registry"
+        );
     }
 
     #[test]
