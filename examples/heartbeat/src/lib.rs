@@ -50,7 +50,8 @@ impl ExtensionFactory for HeartbeatFactory {
 
 #[cfg(test)]
 mod tests {
-    use otelbridge::{Context, ErrorKind, Kind, Signals};
+    use otelbridge::testing::{self, Harness};
+    use otelbridge::{ErrorKind, Kind, Signals};
 
     use super::*;
 
@@ -60,6 +61,7 @@ mod tests {
         assert_eq!(factory.type_name(), "heartbeat");
         assert_eq!(factory.kind(), Kind::Extension);
         assert_eq!(factory.signals(), Signals::NONE);
+        testing::check_default_config(&factory).expect("the default config is valid");
         let json = factory.default_config_json().expect("encodes");
         assert_eq!(
             String::from_utf8(json).expect("utf-8"),
@@ -69,27 +71,27 @@ mod tests {
 
     #[test]
     fn factory_rejects_a_zero_interval_with_its_path() {
-        let err = factory()
-            .validate_config_json(br#"{"interval":"0s"}"#)
-            .expect_err("zero interval");
+        let err = testing::config_error(&factory(), r#"{"interval":"0s"}"#);
         assert_eq!(err.path(), "interval");
-        let err = factory()
-            .create(&CreateSettings::new("heartbeat"), br#"{"interval":"0s"}"#)
-            .err()
-            .expect("zero interval");
+        let err = Harness::create(&factory(), r#"{"interval":"0s"}"#).expect_err("zero interval");
         assert_eq!(err.kind(), ErrorKind::InvalidConfig);
     }
 
     #[tokio::test]
-    async fn factory_instance_starts_and_stops() {
-        let instance = factory()
-            .create(
-                &CreateSettings::new("heartbeat/fast"),
-                br#"{"interval":"10ms"}"#,
-            )
+    async fn factory_instance_starts_and_stops_its_task() {
+        // Scenario: the extension's lifecycle as the collector drives it. Guarantees: its
+        // background task runs while started, and shutdown stops it (the bridge would otherwise
+        // abort it and log a warning).
+        let settings = CreateSettings::new("heartbeat/fast");
+        let heartbeat = Harness::create_with(&factory(), &settings, r#"{"interval":"10ms"}"#)
             .expect("valid config");
-        let ctx = Context::background();
-        instance.start(&ctx).await.expect("starts");
-        instance.shutdown(&ctx).await.expect("stops");
+        heartbeat.start().await.expect("starts");
+        assert_eq!(heartbeat.running_tasks(), 1);
+        heartbeat.shutdown().await.expect("stops");
+        assert_eq!(
+            heartbeat.aborted_tasks(),
+            0,
+            "shutdown stopped the task itself"
+        );
     }
 }

@@ -93,13 +93,10 @@ impl ProcessorFactory for RedactFactory {
 
 #[cfg(test)]
 mod tests {
-    use otelbridge::prost::Message;
-    use otelbridge::proto::ExportLogsServiceRequest;
-    use otelbridge::proto::logs::v1::{LogRecord, ResourceLogs, ScopeLogs};
-    use otelbridge::{Context, ErrorKind, Kind, Outcome, Signal};
+    use otelbridge::testing::{self, Harness};
+    use otelbridge::{ErrorKind, Kind};
 
     use super::*;
-    use crate::testutil::string_attribute;
 
     #[test]
     fn factory_describes_a_processor_for_every_signal() {
@@ -107,64 +104,47 @@ mod tests {
         assert_eq!(factory.type_name(), "redact");
         assert_eq!(factory.kind(), Kind::Processor);
         assert_eq!(factory.signals(), Signals::ALL);
-        let json = factory.default_config_json().expect("encodes");
-        let default: RedactConfig = otelbridge::config::from_json(&json).expect("decodes");
-        assert_eq!(default, RedactConfig::default());
+        testing::check_default_config(&factory).expect("the default config is valid");
     }
 
     #[test]
     fn factory_reports_validation_errors_with_their_path() {
-        let err = factory()
-            .validate_config_json(br#"{"rules":[{"pattern":"ok"},{"pattern":"("}]}"#)
-            .expect_err("bad regex");
+        let err = testing::config_error(
+            &factory(),
+            r#"{"rules":[{"pattern":"ok"},{"pattern":"("}]}"#,
+        );
         assert_eq!(err.path(), "rules[1].pattern");
-        let err = factory()
-            .create(
-                &CreateSettings::new("redact"),
-                br#"{"drop":[{"pattern":"x"}]}"#,
-            )
-            .err()
-            .expect("missing attribute");
+        let err = Harness::create(&factory(), r#"{"drop":[{"pattern":"x"}]}"#)
+            .expect_err("missing attribute");
         assert_eq!(err.kind(), ErrorKind::InvalidConfig);
         assert_eq!(err.message(), "drop[0].attribute: must not be empty");
     }
 
     #[tokio::test]
     async fn factory_instance_redacts_encoded_batches() {
-        let instance = factory()
-            .create(
-                &CreateSettings::new("redact/pii"),
-                br#"{"rules":[{"pattern":"secret"}]}"#,
-            )
-            .expect("valid config");
-        let request = ExportLogsServiceRequest {
-            resource_logs: vec![ResourceLogs {
-                scope_logs: vec![ScopeLogs {
-                    log_records: vec![LogRecord {
-                        attributes: vec![string_attribute("k", "a secret")],
-                        ..Default::default()
-                    }],
-                    ..Default::default()
-                }],
-                ..Default::default()
-            }],
-        };
-        let ctx = Context::background();
-        let bytes = request.encode_to_vec();
-        let outcome = instance
-            .process(&ctx, Signal::Logs, &bytes)
+        // Scenario: a log record through a started instance, as the collector passes it.
+        // Guarantees: the change crosses as one edit, and the batch passed on has it applied.
+        let redact = Harness::started(&factory(), r#"{"rules":[{"pattern":"secret"}]}"#)
             .await
-            .expect("valid batch");
-        let Outcome::Edited(edits) = outcome else {
-            panic!("expected edits, got {outcome:?}");
-        };
-        assert_eq!(edits.len(), 1, "one value changed: {edits:?}");
-        let outcome = otelbridge::edits::apply_encoded(&edits, Signal::Logs, &bytes);
-        let Ok(Outcome::Replaced(bytes)) = outcome else {
-            panic!("expected the edited batch, got {outcome:?}");
-        };
-        let output = ExportLogsServiceRequest::decode(bytes.as_slice()).expect("valid output");
+            .expect("valid config");
+        let input = testing::logs_from_json(
+            r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[
+                {"attributes":[{"key":"k","value":{"stringValue":"a secret"}}]}]}]}]}"#,
+        )
+        .expect("valid OTLP JSON");
+        let processed = redact.process(&input).await.expect("valid batch");
+        assert_eq!(
+            processed.edits().map(|e| e.len()),
+            Some(1),
+            "one value changed"
+        );
+        let output = processed.passed_on().expect("not dropped");
         let record = &output.resource_logs[0].scope_logs[0].log_records[0];
-        assert_eq!(record.attributes, [string_attribute("k", "a ****")]);
+        assert_eq!(
+            record.attributes,
+            [crate::testutil::string_attribute("k", "a ****")]
+        );
+        redact.shutdown().await.expect("stops");
+        assert_eq!(redact.aborted_tasks(), 0);
     }
 }

@@ -51,15 +51,15 @@ fn redact_record(
 
 #[cfg(test)]
 mod tests {
-    use otelbridge::prost::Message;
     use otelbridge::proto::ExportLogsServiceRequest;
     use otelbridge::proto::common::v1::{AnyValue, KeyValue, KeyValueList, any_value::Value};
     use otelbridge::proto::logs::v1::LogRecord;
     use otelbridge::proto::logs::v1::{ResourceLogs, ScopeLogs};
-    use otelbridge::{Context, LogsBatch, Outcome, Processor};
+
+    use otelbridge::testing::{Harness, Processed};
 
     use crate::rules::hash;
-    use crate::testutil::{get, get_int, processor, replaced, resource, string_attribute};
+    use crate::testutil::{get, get_int, replaced, resource, string_attribute};
 
     fn record(body: &str, attributes: Vec<KeyValue>) -> LogRecord {
         LogRecord {
@@ -100,17 +100,18 @@ mod tests {
             .collect()
     }
 
+    /// Runs `request` through a `redact` instance with config `json`, as the collector does.
     async fn run(
         json: &str,
         request: &ExportLogsServiceRequest,
-    ) -> Outcome<ExportLogsServiceRequest> {
-        let bytes = request.encode_to_vec();
-        processor(json)
-            .process_logs(&Context::background(), LogsBatch::from_bytes(&bytes))
+    ) -> Processed<ExportLogsServiceRequest> {
+        let redact = Harness::started(&crate::factory(), json)
             .await
-            .expect("valid batch")
-            .resolve(request)
-            .expect("the edits apply to the batch")
+            .expect("valid config");
+        redact
+            .process(request)
+            .await
+            .expect("valid batch, and edits that apply to it")
     }
 
     const TOKENS: &str =
@@ -122,7 +123,7 @@ mod tests {
             vec![],
             vec![record("all fine", vec![string_attribute("k", "v")])],
         );
-        assert_eq!(run(TOKENS, &input).await, Outcome::Unchanged);
+        assert!(run(TOKENS, &input).await.is_unchanged());
     }
 
     #[tokio::test]
@@ -228,6 +229,6 @@ mod tests {
             vec![],
             vec![record("a", vec![string_attribute("level", "debug")])],
         );
-        assert_eq!(run(json, &input).await, Outcome::Dropped);
+        assert!(run(json, &input).await.is_dropped());
     }
 }

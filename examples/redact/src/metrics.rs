@@ -46,7 +46,6 @@ pub(crate) fn apply(
 
 #[cfg(test)]
 mod tests {
-    use otelbridge::prost::Message;
     use otelbridge::proto::ExportMetricsServiceRequest;
     use otelbridge::proto::common::v1::KeyValue;
     use otelbridge::proto::metrics::v1::metric::Data;
@@ -55,10 +54,11 @@ mod tests {
         ExponentialHistogram, ExponentialHistogramDataPoint, Gauge, Histogram, HistogramDataPoint,
         NumberDataPoint, ResourceMetrics, ScopeMetrics, Sum, Summary, SummaryDataPoint,
     };
-    use otelbridge::{Context, MetricsBatch, Outcome, Processor};
+
+    use otelbridge::testing::{Harness, Processed};
 
     use crate::rules::hash;
-    use crate::testutil::{get, get_int, processor, replaced, resource, string_attribute};
+    use crate::testutil::{get, get_int, replaced, resource, string_attribute};
 
     fn number_point(attributes: Vec<KeyValue>) -> NumberDataPoint {
         NumberDataPoint {
@@ -181,17 +181,18 @@ mod tests {
             .collect()
     }
 
+    /// Runs `request` through a `redact` instance with config `json`, as the collector does.
     async fn run(
         json: &str,
         request: &ExportMetricsServiceRequest,
-    ) -> Outcome<ExportMetricsServiceRequest> {
-        let bytes = request.encode_to_vec();
-        processor(json)
-            .process_metrics(&Context::background(), MetricsBatch::from_bytes(&bytes))
+    ) -> Processed<ExportMetricsServiceRequest> {
+        let redact = Harness::started(&crate::factory(), json)
             .await
-            .expect("valid batch")
-            .resolve(request)
-            .expect("the edits apply to the batch")
+            .expect("valid config");
+        redact
+            .process(request)
+            .await
+            .expect("valid batch, and edits that apply to it")
     }
 
     const EMAILS: &str =
@@ -200,7 +201,7 @@ mod tests {
     #[tokio::test]
     async fn metrics_nothing_matched_is_unchanged() {
         let input = request(vec![], every_type(vec![string_attribute("k", "plain")]));
-        assert_eq!(run(EMAILS, &input).await, Outcome::Unchanged);
+        assert!(run(EMAILS, &input).await.is_unchanged());
     }
 
     #[tokio::test]
@@ -287,6 +288,6 @@ mod tests {
     async fn metrics_all_dropped_is_dropped() {
         let json = r#"{"drop":[{"attribute":"env","pattern":"test"}]}"#;
         let input = request(vec![], every_type(vec![string_attribute("env", "test")]));
-        assert_eq!(run(json, &input).await, Outcome::Dropped);
+        assert!(run(json, &input).await.is_dropped());
     }
 }

@@ -5,8 +5,9 @@ use otelbridge::proto::ExportTraceServiceRequest;
 use otelbridge::proto::common::v1::{AnyValue, ArrayValue, KeyValue, any_value::Value};
 use otelbridge::proto::resource::v1::Resource;
 use otelbridge::proto::trace::v1::ResourceSpans;
+use otelbridge::testing::Processed;
 use otelbridge::view::Attributes;
-use otelbridge::{Outcome, TracesBatch, config};
+use otelbridge::{TracesBatch, config};
 
 use crate::{RedactConfig, RedactProcessor};
 
@@ -89,10 +90,11 @@ pub(crate) fn viewed<R>(attributes: &[KeyValue], f: impl FnOnce(Attributes<'_>) 
     f(resource.attributes())
 }
 
-/// The message of a `Replaced` outcome.
-pub(crate) fn replaced<T: std::fmt::Debug>(outcome: Outcome<T>) -> T {
-    match outcome {
-        Outcome::Replaced(message) => message,
-        other => panic!("expected a replaced batch, got {other:?}"),
-    }
+/// The batch passed on, which the processor changed.
+pub(crate) fn replaced<T: std::fmt::Debug>(processed: Processed<T>) -> T {
+    assert!(!processed.is_unchanged(), "expected a changed batch");
+    let outcome = format!("{:?}", processed.outcome());
+    processed
+        .into_passed_on()
+        .unwrap_or_else(|| panic!("expected a changed batch, got {outcome}"))
 }

@@ -55,6 +55,8 @@ mod tests {
     use otelbridge::proto::trace::v1::{ResourceSpans, ScopeSpans};
     use otelbridge::{Context, Outcome, Processor, TracesBatch};
 
+    use otelbridge::testing::{Harness, Processed};
+
     use crate::rules::hash;
     use crate::testutil::{get, get_int, processor, replaced, resource, string_attribute};
 
@@ -79,17 +81,18 @@ mod tests {
         }
     }
 
+    /// Runs `request` through a `redact` instance with config `json`, as the collector does.
     async fn run(
         json: &str,
         request: &ExportTraceServiceRequest,
-    ) -> Outcome<ExportTraceServiceRequest> {
-        let bytes = request.encode_to_vec();
-        processor(json)
-            .process_traces(&Context::background(), TracesBatch::from_bytes(&bytes))
+    ) -> Processed<ExportTraceServiceRequest> {
+        let redact = Harness::started(&crate::factory(), json)
             .await
-            .expect("valid batch")
-            .resolve(request)
-            .expect("the edits apply to the batch")
+            .expect("valid config");
+        redact
+            .process(request)
+            .await
+            .expect("valid batch, and edits that apply to it")
     }
 
     fn spans(request: &ExportTraceServiceRequest) -> Vec<&Span> {
@@ -166,7 +169,7 @@ mod tests {
             vec![string_attribute("service.name", "shop")],
             vec![span("op", vec![string_attribute("k", "no digits")])],
         );
-        assert_eq!(run(CARDS, &input).await, Outcome::Unchanged);
+        assert!(run(CARDS, &input).await.is_unchanged());
     }
 
     #[tokio::test]
@@ -280,7 +283,7 @@ mod tests {
                 vec![string_attribute("http.route", "/health")],
             )],
         );
-        assert_eq!(run(json, &input).await, Outcome::Dropped);
+        assert!(run(json, &input).await.is_dropped());
     }
 
     #[tokio::test]

@@ -59,56 +59,43 @@ fn now() -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
-
-    use otelbridge::prost::Message;
+    use otelbridge::CreateSettings;
     use otelbridge::proto::metrics::v1::{
         HistogramDataPoint, NumberDataPoint, ResourceMetrics, metric::Data,
         number_data_point::Value,
     };
     use otelbridge::proto::trace::v1::span::SpanKind;
     use otelbridge::proto::{ExportMetricsServiceRequest, ExportTraceServiceRequest};
+    use otelbridge::testing::{Harness, Sink};
     use otelbridge::{ErrorKind, Signal, Signals};
 
     use super::*;
     use crate::aggregate::string_attribute;
     use crate::testutil::{MS, get, request, service, span};
 
-    type Sent = Arc<Mutex<Vec<ExportMetricsServiceRequest>>>;
-
-    /// A connector from a JSON config, and what it sends to its next consumer.
-    fn connector(json: &str) -> (SpanStatsConnector, Sent) {
-        let sent = Sent::default();
-        let record = Arc::clone(&sent);
-        let next = Next::from_fn(Signals::METRICS, move |_, signal, bytes| {
-            let record = Arc::clone(&record);
-            async move {
-                assert_eq!(signal, Signal::Metrics);
-                let request =
-                    ExportMetricsServiceRequest::decode(bytes.as_slice()).expect("valid metrics");
-                record.lock().expect("lock").push(request);
-                Ok(())
-            }
-        });
-        let config = otelbridge::config::from_json(json.as_bytes()).expect("valid config");
-        (SpanStatsConnector::new(config, next).expect("valid"), sent)
+    /// A started connector from a JSON config, run as the collector runs it, and its next
+    /// consumer.
+    async fn connector(json: &str) -> (Harness, Sink) {
+        let sink = Sink::new();
+        let settings = CreateSettings::new("spanstats").with_next(sink.next(Signals::METRICS));
+        let connector = Harness::started_with(&crate::factory(), &settings, json)
+            .await
+            .expect("valid config");
+        (connector, sink)
     }
 
     async fn consume(
-        connector: &SpanStatsConnector,
+        connector: &Harness,
         request: &ExportTraceServiceRequest,
     ) -> Result<(), Error> {
-        let bytes = request.encode_to_vec();
-        connector
-            .consume_traces(&Context::background(), TracesBatch::from_bytes(&bytes))
-            .await
+        connector.consume(request).await
     }
 
     /// Consumes one batch and gives back the one metrics batch it made.
     async fn run(json: &str, request: &ExportTraceServiceRequest) -> ExportMetricsServiceRequest {
-        let (connector, sent) = connector(json);
+        let (connector, sink) = connector(json).await;
         consume(&connector, request).await.expect("consumed");
-        let mut sent = sent.lock().expect("lock");
+        let mut sent = sink.metrics();
         assert_eq!(sent.len(), 1, "one metrics batch per traces batch");
         sent.remove(0)
     }
@@ -279,7 +266,7 @@ mod tests {
 
     #[tokio::test]
     async fn emitted_counts_add_up_to_the_spans_consumed() {
-        let (connector, sent) = connector(r#"{"dimensions":["n"]}"#);
+        let (connector, sink) = connector(r#"{"dimensions":["n"]}"#).await;
         let mut spans_in = 0;
         for batch in 0..4_i64 {
             let spans: Vec<_> = (0..batch * 3 + 1)
@@ -295,7 +282,7 @@ mod tests {
                 .await
                 .expect("consumed");
         }
-        let sent = sent.lock().expect("lock");
+        let sent = sink.metrics();
         assert_eq!(sent.len(), 4);
         let counted: i64 = sent
             .iter()
@@ -307,23 +294,20 @@ mod tests {
 
     #[tokio::test]
     async fn an_empty_batch_sends_nothing() {
-        let (connector, sent) = connector("{}");
+        let (connector, sink) = connector("{}").await;
         consume(&connector, &request(vec![]))
             .await
             .expect("nothing to do");
         consume(&connector, &request(vec![(service("shop"), vec![])]))
             .await
             .expect("nothing to do");
-        assert!(sent.lock().expect("lock").is_empty());
+        assert!(sink.sent().is_empty());
     }
 
     #[tokio::test]
     async fn the_next_consumers_error_is_returned() {
-        let next = Next::from_fn(Signals::METRICS, |_, _, _| async {
-            Err(Error::retryable("queue full"))
-        });
-        let connector =
-            SpanStatsConnector::new(SpanStatsConfig::default(), next).expect("valid config");
+        let (connector, sink) = connector("{}").await;
+        sink.answer_with(|_| Err(Error::retryable("queue full")));
         let input = request(vec![(
             service("shop"),
             vec![span("op", SpanKind::Server, 0, 1)],
@@ -335,16 +319,13 @@ mod tests {
 
     #[tokio::test]
     async fn malformed_batches_are_a_permanent_error() {
-        let (connector, sent) = connector("{}");
+        let (connector, sink) = connector("{}").await;
         let err = connector
-            .consume_traces(
-                &Context::background(),
-                TracesBatch::from_bytes(&[0xff, 0xff]),
-            )
+            .call(&Context::background(), Signal::Traces, vec![0xff, 0xff])
             .await
             .expect_err("garbage");
         assert!(err.is_permanent());
-        assert!(sent.lock().expect("lock").is_empty());
+        assert!(sink.sent().is_empty());
     }
 
     #[test]

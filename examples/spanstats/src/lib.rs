@@ -84,12 +84,9 @@ impl ConnectorFactory for SpanStatsFactory {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
-
-    use otelbridge::prost::Message;
-    use otelbridge::proto::ExportMetricsServiceRequest;
     use otelbridge::proto::trace::v1::span::SpanKind;
-    use otelbridge::{Context, ErrorKind, Kind, Outcome, Signal};
+    use otelbridge::testing::{self, Harness, Sink};
+    use otelbridge::{ErrorKind, Kind};
 
     use super::*;
     use crate::testutil::{request, service, span};
@@ -102,60 +99,38 @@ mod tests {
         assert_eq!(factory.signals(), Signals::TRACES);
         assert_eq!(factory.signals_out(), Signals::METRICS);
         assert_eq!(factory.stability(), Stability::Development);
-        let json = factory.default_config_json().expect("encodes");
-        let default: SpanStatsConfig = otelbridge::config::from_json(&json).expect("decodes");
-        assert_eq!(default, SpanStatsConfig::default());
+        testing::check_default_config(&factory).expect("the default config is valid");
     }
 
     #[test]
     fn factory_reports_validation_errors_with_their_path() {
-        let err = factory()
-            .validate_config_json(br#"{"buckets_ms":[1,2,3,3]}"#)
-            .expect_err("not increasing");
+        let err = testing::config_error(&factory(), r#"{"buckets_ms":[1,2,3,3]}"#);
         assert_eq!(err.path(), "buckets_ms[3]");
-        let next = Next::from_fn(Signals::METRICS, |_, _, _| async { Ok(()) });
-        let err = factory()
-            .create(
-                &CreateSettings::new("spanstats").with_next(next),
-                br#"{"dimensions":[""]}"#,
-            )
-            .err()
-            .expect("empty dimension");
+        let settings =
+            CreateSettings::new("spanstats").with_next(Sink::new().next(Signals::METRICS));
+        let err = Harness::create_with(&factory(), &settings, r#"{"dimensions":[""]}"#)
+            .expect_err("empty dimension");
         assert_eq!(err.kind(), ErrorKind::InvalidConfig);
         assert_eq!(err.message(), "dimensions[0]: must not be empty");
     }
 
     #[tokio::test]
     async fn factory_instance_turns_encoded_spans_into_metrics() {
-        let sent = Arc::new(Mutex::new(Vec::new()));
-        let record = Arc::clone(&sent);
-        let next = Next::from_fn(Signals::METRICS, move |_, signal, bytes| {
-            let record = Arc::clone(&record);
-            async move {
-                record.lock().expect("lock").push((signal, bytes));
-                Ok(())
-            }
-        });
-        let instance = factory()
-            .create(&CreateSettings::new("spanstats").with_next(next), b"")
+        // Scenario: one span through a started instance, as the collector runs a connector.
+        // Guarantees: the traces are consumed, and one metrics batch goes to the next consumer.
+        let sink = Sink::new();
+        let settings = CreateSettings::new("spanstats").with_next(sink.next(Signals::METRICS));
+        let spanstats = Harness::started_with(&factory(), &settings, "")
+            .await
             .expect("default config");
         let input = request(vec![(
             service("shop"),
             vec![span("op", SpanKind::Server, 0, 1)],
         )]);
-        let outcome = instance
-            .process(
-                &Context::background(),
-                Signal::Traces,
-                &input.encode_to_vec(),
-            )
-            .await
-            .expect("consumed");
-        assert_eq!(outcome, Outcome::Dropped, "a connector consumes its input");
-        let sent = sent.lock().expect("lock");
+        spanstats.consume(&input).await.expect("consumed");
+        let sent = sink.metrics();
         assert_eq!(sent.len(), 1);
-        assert_eq!(sent[0].0, Signal::Metrics);
-        let output = ExportMetricsServiceRequest::decode(sent[0].1.as_slice()).expect("metrics");
-        assert_eq!(output.resource_metrics.len(), 1);
+        assert_eq!(sent[0].resource_metrics.len(), 1);
+        spanstats.shutdown().await.expect("stops");
     }
 }
