@@ -8,6 +8,10 @@
 //! `cargo test` alone; the `otelbridge-abi` crate and the Go shim turn it into a collector
 //! component.
 //!
+//! The guide, `docs/guide.md`, has a working component of every kind with its tests. Features:
+//! `testing` adds `otelbridge::testing`, the test kit (for dev-dependencies); `serde` adds
+//! serde (OTLP/JSON) to the [`proto`] types.
+//!
 //! ```
 //! use otelbridge::{Config, Context, Error, Factory, Outcome, Processor, ProcessorFactory};
 //! use otelbridge::{CreateSettings, Signals, Stability, TracesBatch};
@@ -91,7 +95,17 @@ pub use receiver::{Receiver, ReceiverFactory};
 #[doc = include_str!("../../../README.md")]
 pub struct ReadmeDoctests;
 
-/// The OTLP request types that cross the boundary, re-exported from `opentelemetry-proto`.
+/// The guide's examples (`docs/guide.md`), compiled and run as doctests with the `testing`
+/// feature, which this crate's own tests always have.
+#[cfg(all(doctest, feature = "testing"))]
+#[doc = include_str!("../../../docs/guide.md")]
+pub struct GuideDoctests;
+
+/// The OTLP request types that cross the boundary, re-exported from `opentelemetry-proto` 0.33.
+///
+/// With this crate's `serde` feature (opentelemetry-proto's `with-serde`), they implement
+/// `serde::Serialize` and `Deserialize` in OTLP/JSON, so a test can print a batch as JSON
+/// (`otelbridge::testing::to_json` prints it as pdata reads it).
 pub mod proto {
     pub use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
     pub use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
