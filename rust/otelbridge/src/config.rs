@@ -42,7 +42,16 @@ impl ConfigError {
     }
 
     /// Puts the error inside the field `name`: `pattern` becomes `rules.pattern`, `[2].pattern`
-    /// becomes `rules[2].pattern`.
+    /// becomes `rules[2].pattern`. A nested struct validates itself with paths relative to
+    /// itself, and its parent says where it sits:
+    ///
+    /// ```
+    /// use otelbridge::ConfigError;
+    /// let err = ConfigError::new("endpoint", "must be a URL").within("client");
+    /// assert_eq!(err.to_string(), "client.endpoint: must be a URL");
+    /// let err = ConfigError::new("pattern", "must not be empty").at_index(2).within("rules");
+    /// assert_eq!(err.path(), "rules[2].pattern");
+    /// ```
     pub fn within(mut self, name: &str) -> ConfigError {
         self.path = match (self.path.is_empty(), self.path.starts_with('[')) {
             (true, _) => name.to_owned(),
@@ -52,7 +61,14 @@ impl ConfigError {
         self
     }
 
-    /// Puts the error inside element `index` of a list: `pattern` becomes `[2].pattern`.
+    /// Puts the error inside element `index` of a list: `pattern` becomes `[2].pattern`; then
+    /// [`ConfigError::within`] names the list.
+    ///
+    /// ```
+    /// use otelbridge::ConfigError;
+    /// let err = ConfigError::new("", "must not be empty").at_index(0).within("dimensions");
+    /// assert_eq!(err.to_string(), "dimensions[0]: must not be empty");
+    /// ```
     pub fn at_index(mut self, index: usize) -> ConfigError {
         self.path = if self.path.is_empty() || self.path.starts_with('[') {
             format!("[{index}]{}", self.path)
