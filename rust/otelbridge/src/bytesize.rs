@@ -75,7 +75,7 @@ pub fn format(bytes: usize) -> String {
     format!("{}{name}", bytes / scale)
 }
 
-/// Serializes a size as text with a unit (see [`format`]).
+/// Serializes a size as text with a unit (see [`format()`]).
 pub fn serialize<S: Serializer>(bytes: &usize, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(&format(*bytes))
 }
