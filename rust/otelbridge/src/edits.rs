@@ -305,6 +305,11 @@ pub enum Edit<'a> {
 pub struct Edits {
     wire: Vec<u8>,
     count: usize,
+    /// The [`EditValue::Any`] values, in order, as given. The wire holds them as protobuf for
+    /// the host, but reading them back from there would decode them with prost, whose recursion
+    /// limit refuses a value nested deeper than it allows (Go reads any depth): reading from
+    /// here, every edit reads back as it was written.
+    anys: Vec<AnyValue>,
 }
 
 impl Edits {
@@ -325,8 +330,9 @@ impl Edits {
 
     /// Sets attribute `key` at `at` to `value`, in place if the key is there, else appended.
     pub fn set(&mut self, at: At, key: &str, value: impl Into<EditValue>) -> &mut Edits {
-        wire::put_set(&mut self.wire, at, key, &value.into());
-        self.count += 1;
+        let value = value.into();
+        wire::put_set(&mut self.wire, at, key, &value);
+        self.keep(value);
         self
     }
 
@@ -339,9 +345,19 @@ impl Edits {
 
     /// Sets the body of the log record at `at` (an [`At::Record`] of a logs batch).
     pub fn set_body(&mut self, at: At, value: impl Into<EditValue>) -> &mut Edits {
-        wire::put_set_body(&mut self.wire, at, &value.into());
-        self.count += 1;
+        let value = value.into();
+        wire::put_set_body(&mut self.wire, at, &value);
+        self.keep(value);
         self
+    }
+
+    /// Counts an edit just written with `value`, keeping it if [`Edits::iter`] reads it from
+    /// `anys`.
+    fn keep(&mut self, value: EditValue) {
+        if let EditValue::Any(value) = value {
+            self.anys.push(value);
+        }
+        self.count += 1;
     }
 
     /// Drops the span, metric, log record, data point, event or link at `at`.
@@ -357,7 +373,8 @@ impl Edits {
 
     /// Reads the edits back in order.
     pub fn iter(&self) -> impl Iterator<Item = Edit<'_>> + '_ {
-        wire::Reader::new(&self.wire).map(|edit| edit.expect("Edits holds only what it encoded"))
+        wire::Reader::with_anys(&self.wire, &self.anys)
+            .map(|edit| edit.expect("Edits holds only what it encoded"))
     }
 
     /// The flat encoding, as the host receives it.

@@ -27,14 +27,15 @@ pub trait Editable: Message + Default + Clone {
 
 impl<T: Editable> Outcome<T> {
     /// Resolves [`Outcome::Edited`] against the request the processor received: `Replaced` with
-    /// the edits applied, or `Dropped` if they removed every resource. Other outcomes stay as
-    /// they are. This is what the collector passes on; tests use it to look at that batch.
+    /// the edits applied, or `Dropped` if edits left no resource. Other outcomes stay as they
+    /// are. This is what the collector passes on; tests use it to look at that batch.
     pub fn resolve(self, received: &T) -> Result<Outcome<T>, Error> {
         match self {
             Outcome::Edited(edits) => {
                 let mut request = received.clone();
                 request.apply(&edits)?;
-                Ok(if request.is_empty() {
+                // No edits pass the batch on as it came, as the host does, even an empty one.
+                Ok(if request.is_empty() && !edits.is_empty() {
                     Outcome::Dropped
                 } else {
                     Outcome::Replaced(request)
@@ -464,6 +465,27 @@ mod tests {
                 },
             ],
         }
+    }
+
+    #[test]
+    fn no_edits_on_an_empty_batch_pass_it_on_as_the_host_does() {
+        // Found by the Go shim's FuzzTracesThroughRust: with no edits the host passes the batch
+        // on, empty or not; resolve dropped an empty one.
+        let empty = ExportTraceServiceRequest::default();
+        let outcome = Outcome::Edited(Edits::new()).resolve(&empty);
+        assert_eq!(outcome.expect("no edits"), Outcome::Replaced(empty));
+        let mut edits = Edits::new();
+        edits.drop(At::record(0, 0, 0)).drop(At::record(0, 1, 0));
+        let one = ExportTraceServiceRequest {
+            resource_spans: vec![ResourceSpans {
+                scope_spans: vec![spans(&["a"]), spans(&["b"])],
+                ..Default::default()
+            }],
+        };
+        assert_eq!(
+            Outcome::Edited(edits).resolve(&one).expect("drops"),
+            Outcome::Dropped
+        );
     }
 
     #[test]

@@ -158,13 +158,28 @@ fn unwrap_any(bytes: &[u8]) -> Option<AnyValue> {
 pub(super) struct Reader<'a> {
     rest: &'a [u8],
     failed: bool,
+    /// The `any` values in order, when the writer kept them: then the wire's copies are skipped
+    /// rather than decoded (see `Edits::anys`).
+    anys: Option<std::slice::Iter<'a, AnyValue>>,
 }
 
 impl<'a> Reader<'a> {
+    /// Reads a wire alone, decoding its `any` values.
+    #[cfg(test)]
     pub(super) fn new(wire: &'a [u8]) -> Reader<'a> {
         Reader {
             rest: wire,
             failed: false,
+            anys: None,
+        }
+    }
+
+    /// Reads a wire whose `any` values, in order, are `anys`.
+    pub(super) fn with_anys(wire: &'a [u8], anys: &'a [AnyValue]) -> Reader<'a> {
+        Reader {
+            rest: wire,
+            failed: false,
+            anys: Some(anys.iter()),
         }
     }
 
@@ -245,7 +260,13 @@ impl<'a> Reader<'a> {
             VALUE_DOUBLE => EditValue::Double(f64::from_bits(u64::from_le_bytes(self.array()?))),
             VALUE_BOOL => EditValue::Bool(self.u8()? != 0),
             VALUE_BYTES => EditValue::Bytes(self.len_prefixed()?.to_vec()),
-            VALUE_ANY => EditValue::Any(unwrap_any(self.len_prefixed()?)?),
+            VALUE_ANY => {
+                let wrapped = self.len_prefixed()?;
+                EditValue::Any(match &mut self.anys {
+                    Some(anys) => anys.next()?.clone(),
+                    None => unwrap_any(wrapped)?,
+                })
+            }
             _ => return None,
         })
     }
@@ -344,6 +365,44 @@ mod tests {
                 value: EditValue::Bytes(vec![0, 255])
             }
         );
+    }
+
+    /// An array nested `depth` levels deep around a string.
+    fn nested(depth: usize) -> AnyValue {
+        let mut value = AnyValue {
+            value: Some(Value::StringValue("x".into())),
+        };
+        for _ in 0..depth {
+            value = AnyValue {
+                value: Some(Value::ArrayValue(ArrayValue {
+                    values: vec![value],
+                })),
+            };
+        }
+        value
+    }
+
+    #[test]
+    fn values_nested_past_prosts_recursion_limit_read_back_as_written() {
+        // Found by the `edits` fuzz target: the wrapper adds four levels, and prost refuses to
+        // decode past 100, so `iter` (and `Debug`, and applying the edits) panicked.
+        for depth in [40, 96, 97, 150, 300] {
+            let mut edits = Edits::new();
+            edits
+                .set(At::record(0, 0, 0), "deep", nested(depth))
+                .set_body(At::record(0, 0, 0), nested(depth))
+                .set(At::resource(0), "after", "x");
+            let read: Vec<_> = edits.iter().collect();
+            assert_eq!(read.len(), 3, "depth {depth}");
+            assert_eq!(
+                read[1],
+                Edit::SetBody {
+                    at: At::record(0, 0, 0),
+                    value: EditValue::Any(nested(depth))
+                },
+                "depth {depth}"
+            );
+        }
     }
 
     #[test]

@@ -468,3 +468,30 @@ fn a_part_prost_cannot_decode_is_a_permanent_error_not_an_empty_value() {
     let err = attribute.decode_value().expect_err("bad wire type");
     assert!(err.is_permanent(), "{err}");
 }
+
+#[test]
+fn unknown_fields_in_groups_are_skipped_as_prost_and_pdata_skip_them() {
+    // Found by the `otlp_views` fuzz target: a batch with an unknown field of the (proto2)
+    // group wire type decoded with prost and Go's pdata, but its view was refused.
+    let request = ExportTraceServiceRequest {
+        resource_spans: vec![ResourceSpans {
+            resource: resource(1),
+            ..Default::default()
+        }],
+    };
+    let mut bytes = request.encode_to_vec();
+    // Field 12 as a group holding a varint, a nested group and a fixed32, then its end.
+    bytes.extend_from_slice(&[12 << 3 | 3, 1 << 3, 7, 2 << 3 | 3, 2 << 3 | 4, 3 << 3 | 5]);
+    bytes.extend_from_slice(&[0, 0, 0, 0, 12 << 3 | 4]);
+    let decoded = ExportTraceServiceRequest::decode(bytes.as_slice()).expect("prost skips it");
+    let batch = TracesBatch::from_bytes(&bytes);
+    let view = batch.view().expect("the view skips it too");
+    assert_eq!(view.resources().count(), decoded.resource_spans.len());
+    // A group never opened, or never closed, is malformed for all three.
+    for bad in [&[12 << 3 | 4][..], &[12 << 3 | 3, 1 << 3, 7]] {
+        let mut bytes = request.encode_to_vec();
+        bytes.extend_from_slice(bad);
+        assert!(ExportTraceServiceRequest::decode(bytes.as_slice()).is_err());
+        assert!(TracesBatch::from_bytes(&bytes).view().is_err(), "{bad:?}");
+    }
+}

@@ -13,6 +13,9 @@ pub(super) enum Wire<'a> {
     Bytes(&'a [u8]),
     /// Views read no fixed32 field; it is only skipped.
     Fixed32,
+    /// A group (proto2, never OTLP), skipped whole: prost and Go's pdata skip an unknown field
+    /// of this wire type, so a view must too.
+    Group,
 }
 
 /// The fields of one message, in wire order. Stops at the first malformed field (the view
@@ -73,9 +76,45 @@ impl<'a> Fields<'a> {
                 self.rest = rest;
                 Wire::Bytes(bytes)
             }
-            WireType::StartGroup | WireType::EndGroup => return Err("groups are not OTLP".into()),
+            WireType::StartGroup => {
+                self.skip_group()?;
+                Wire::Group
+            }
+            WireType::EndGroup => return Err("a group ends that never started".into()),
         };
         Ok((number, value))
+    }
+
+    /// Skips the rest of a group, nested groups included, as pdata does: by counting (no
+    /// recursion, so no depth limit), without matching field numbers.
+    fn skip_group(&mut self) -> Result<(), String> {
+        let mut open = 1_usize;
+        while open > 0 {
+            if self.rest.is_empty() {
+                return Err("group cut short".into());
+            }
+            let key = self.varint()?;
+            let cut = |_| "field cut short inside a group".to_string();
+            match WireType::try_from(key & 0x7).map_err(|e| e.to_string())? {
+                WireType::StartGroup => open += 1,
+                WireType::EndGroup => open -= 1,
+                WireType::Varint => {
+                    self.varint()?;
+                }
+                WireType::SixtyFourBit => self.skip(8).map_err(cut)?,
+                WireType::ThirtyTwoBit => self.skip(4).map_err(cut)?,
+                WireType::LengthDelimited => {
+                    let len = usize::try_from(self.varint()?).map_err(|_| "length overflows")?;
+                    self.skip(len).map_err(cut)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn skip(&mut self, n: usize) -> Result<(), ()> {
+        self.rest = self.rest.get(n..).ok_or(())?;
+        Ok(())
     }
 }
 
