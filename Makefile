@@ -49,7 +49,7 @@ header: ## Regenerate ffi/include/otelbridge.h from the ABI crate.
 	OTELBRIDGE_BLESS=1 $(CARGO) test --release --locked -p otelbridge-abi --test header
 
 .PHONY: test
-test: lint test-rust test-c check-deps test-go test-e2e test-builder ## Run every test (what CI runs).
+test: lint test-rust test-c check-deps test-go test-e2e test-builder test-fuzz ## Run every test (what CI runs).
 
 .PHONY: lint
 lint: toolchains ## Formatting, clippy and go vet.
@@ -100,9 +100,25 @@ test-e2e: rust ## The example collector as a real process, fed over OTLP/gRPC.
 test-builder: toolchains ## The builder: manifest tables, golden files, and real builds (static, shared, errors).
 	cd builder && $(GO) vet ./... && $(GO) test -count=1 -timeout 25m ./...
 
+.PHONY: test-fuzz
+test-fuzz: rust ## A short run (~10 s) of every fuzz target, Rust (cargo-fuzz, fuzz/) and Go (go test -fuzz).
+	scripts/fuzz.sh short
+
+.PHONY: fuzz
+fuzz: rust ## Long fuzzing runs of every target (FUZZ_SECONDS each, default 600; not in make test).
+	scripts/fuzz.sh long
+
 .PHONY: bench
 bench: rust builder ## The benchmark suite against baselines and Go-native peers; regenerates bench/RESULTS.md (not in make test; ~20 min).
 	scripts/bench.sh
+
+.PHONY: soak
+soak: toolchains ## 10 minutes at a fixed rate through the example collector; RSS and threads into bench/RESULTS.md (not in make test).
+	scripts/soak.sh
+
+.PHONY: sanitize
+sanitize: toolchains ## The Go shim's tests with the Rust library under AddressSanitizer (go test -asan; not in make test).
+	scripts/sanitize.sh
 
 .PHONY: clean
 clean: ## Remove build outputs.

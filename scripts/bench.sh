@@ -59,6 +59,11 @@ else
 	command="BENCH_ALLOCATOR=$allocator make bench"
 fi
 
+# The soak (make soak) takes 10 minutes and is not rerun here: its last figures go in, if any.
+if [[ $allocator == system && -f build/soak/soak.txt ]]; then
+	inputs+=("$root/build/soak/soak.txt")
+fi
+
 echo "==> bench/$results"
 (cd bench && go run ./cmd/report -criterion "$root/target/criterion" -out "$results" \
 	-allocator "$allocator" -command "$command" "${inputs[@]}")

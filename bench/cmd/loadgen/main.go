@@ -11,7 +11,9 @@
 // time per process and drops what its queue cannot hold, so on two shared cores it is the
 // bottleneck, not the collector.)
 //
-// It first sends -warmup-spans (not measured), then -spans, and prints one line on stdout:
+// With -rate it soaks instead (soak.go: a fixed rate for -duration, the collector's RSS and
+// threads sampled). Otherwise it first sends -warmup-spans (not measured), then -spans, and
+// prints one line on stdout:
 //
 //	sent=<spans> requests=<n> ns=<elapsed> loadgen_cpu_s=<s> [accepted=<spans>] [collector_cpu_s=<s> collector_hwm_kib=<KiB>]
 //
@@ -54,6 +56,10 @@ func main() {
 	timeout := flag.Duration("timeout", 30*time.Second, "deadline of one export")
 	metricsURL := flag.String("metrics", "", "the collector's Prometheus endpoint (http://host:port/metrics), to count accepted spans")
 	pid := flag.Int("collector-pid", 0, "the collector's process id, to measure its CPU time and peak RSS")
+	rate := flag.Float64("rate", 0, "soak mode: spans per second to send, for -duration (see soak.go)")
+	duration := flag.Duration("duration", 10*time.Minute, "soak mode: how long to send")
+	sampleEvery := flag.Duration("sample", 5*time.Second, "soak mode: how often to sample the collector's RSS and threads")
+	samplesCSV := flag.String("samples", "", "soak mode: a CSV file for every sample")
 	flag.Parse()
 	if *senders < 1 || *total < 1 || *warmup < 0 || *traces < 1 || *children < 0 {
 		fmt.Fprintln(os.Stderr, "loadgen: -senders, -spans and -traces must be positive, -warmup-spans and -child-spans not negative")
@@ -75,6 +81,15 @@ func main() {
 	}
 
 	waitReady(clients[0], payloads[0], *timeout)
+	if *rate > 0 {
+		if *pid == 0 {
+			fail("soak mode (-rate) needs -collector-pid")
+		}
+		soak(clients, payloads, perRequest, soakOptions{
+			rate: *rate, duration: *duration, sample: *sampleEvery, samplesCSV: *samplesCSV, pid: *pid, timeout: *timeout,
+		})
+		return
+	}
 	if *warmup > 0 {
 		send(clients, payloads, (*warmup+perRequest-1)/perRequest, *timeout)
 	}
