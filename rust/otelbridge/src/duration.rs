@@ -92,8 +92,12 @@ pub fn parse(text: &str) -> Result<Duration, ParseDurationError> {
             .ok_or_else(|| ParseDurationError::Overflow(text.to_owned()))?;
         rest = tail;
     }
-    let secs = u64::try_from(total / 1_000_000_000)
-        .map_err(|_| ParseDurationError::Overflow(text.to_owned()))?;
+    // Go's durations are int64 nanoseconds (at most 2562047h47m16.854775807s); a larger one
+    // would wrap where the collector reads it back as a time.Duration.
+    if total > i64::MAX as u128 {
+        return Err(ParseDurationError::Overflow(text.to_owned()));
+    }
+    let secs = (total / 1_000_000_000) as u64;
     Ok(Duration::new(secs, (total % 1_000_000_000) as u32))
 }
 
@@ -229,6 +233,29 @@ mod tests {
         assert!(matches!(parse("5d"), Err(ParseDurationError::UnknownUnit(_, u)) if u == "d"));
         assert!(matches!(parse("5 s"), Err(ParseDurationError::UnknownUnit(_, u)) if u == " s"));
         assert!(matches!(parse("-5s"), Err(ParseDurationError::Negative(_))));
+    }
+
+    // Reported: a huge value validated and then meant something else (…99999h as 36m8s). Go's
+    // limit is int64 nanoseconds; past it, and past u128, the value is refused as too large.
+    #[test]
+    fn refuses_durations_go_cannot_hold() {
+        assert_eq!(
+            parse("2562047h47m16.854775807s"),
+            Ok(Duration::new(9_223_372_036, 854_775_807))
+        );
+        for text in [
+            "2562047h47m16.854775808s",
+            "2562048h",
+            "99999999999999999999h",
+            "9999999999999999999999999999999999999h",
+            "1.99999999999999999999999999999999999999999h999999999999999999999999h",
+        ] {
+            assert!(
+                matches!(parse(text), Err(ParseDurationError::Overflow(_))),
+                "{text}: {:?}",
+                parse(text)
+            );
+        }
     }
 
     #[test]
