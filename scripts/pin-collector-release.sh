@@ -16,8 +16,8 @@ set -euo pipefail
 dir=$1 release=$2 modfile=${3:-}
 [[ $release =~ ^v0\.([0-9]+)\.0$ ]] || { echo "pin-collector-release: $release is not a collector release like v0.165.0" >&2; exit 2; }
 stable="v1.$((BASH_REMATCH[1] - 94)).0"
+scripts=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd) # before cd: the path may be relative
 cd "$dir"
-scripts=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 flags=()
 if [[ -n $modfile ]]; then

@@ -40,7 +40,10 @@ import (
 // status, Shutdown returns, and the log names the component and says what happened.
 
 // statusRecorder is an extension that watches component status as the collector's health check
-// extensions do, through componentstatus.Watcher, and keeps every status of each component.
+// extensions do, and keeps every status of each component. The service calls a watcher through
+// componentstatus.Watcher (ComponentStatusChanged) up to v0.164 and through
+// extensioncapabilities.ComponentStatusWatcher (Changed) from v0.165: it has both, so the suite
+// holds at both ends of the window.
 type statusRecorder struct {
 	mu   sync.Mutex
 	seen map[string][]componentstatus.Status
@@ -55,6 +58,10 @@ func (r *statusRecorder) Start(context.Context, component.Host) error { return n
 func (r *statusRecorder) Shutdown(context.Context) error              { return nil }
 
 func (r *statusRecorder) ComponentStatusChanged(source *componentstatus.InstanceID, event *componentstatus.Event) {
+	r.Changed(source, event)
+}
+
+func (r *statusRecorder) Changed(source *componentstatus.InstanceID, event *componentstatus.Event) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	id := source.ComponentID().String()
