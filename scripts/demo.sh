@@ -100,7 +100,7 @@ heartbeat_lines() {
 }
 
 section "Rust runtime settings (the otelbridge extension)"
-settings="$(grep -E $'\totelbridge runtime settings recorded' "$log" | sed -E 's/^[^{]*//' || true)"
+settings="$(grep -E $'\totelbridge runtime settings recorded' "$log" | sed -E 's/.*("worker_threads")/\1/; s/}$//' || true)"
 if [[ -z "$settings" ]]; then
 	fail "the otelbridge extension logged no runtime settings"
 fi
