@@ -66,23 +66,14 @@ run_logged "building $collector (otelbridge-builder)" \
 	bin/otelbridge-builder --config bench/collector/manifest.yaml
 run_logged "building $loadgen" bash -c 'cd bench && go build -o ../bin/loadgen ./cmd/loadgen'
 
-# --- one round
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {
-	local port
-	for _ in $(seq 50); do
-		port=$((20000 + RANDOM % 30000))
-		port_open "$port" || { echo "$port"; return; }
-	done
-	die "no free port found"
-}
+source scripts/ports.sh
 
+# --- one round
 # round <rust|contrib>: prints one benchmark line.
 round() {
-	local variant=$1 otlp_port metrics_port result
-	otlp_port=$(free_port)
-	metrics_port=$(free_port)
-	while [[ "$metrics_port" == "$otlp_port" ]]; do metrics_port=$(free_port); done
+	local variant=$1 otlp_port metrics_port ports result
+	ports=$(free_ports 2) || die "no free port found"
+	read -r otlp_port metrics_port <<<"$ports"
 
 	BENCH_OTLP_ENDPOINT=127.0.0.1:$otlp_port BENCH_METRICS_PORT=$metrics_port \
 		"$collector" --config "bench/collector/$variant.yaml" >"$workdir/collector.log" 2>&1 &

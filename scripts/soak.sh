@@ -33,18 +33,9 @@ make --no-print-directory builder >/dev/null
 bin/otelbridge-builder --config examples/builder-config.yaml >"$out/build.log" 2>&1 || { cat "$out/build.log" >&2; die "the build failed"; }
 (cd bench && go build -o ../bin/loadgen ./cmd/loadgen)
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {
-	local port
-	for _ in $(seq 50); do
-		port=$((20000 + RANDOM % 30000))
-		port_open "$port" || { echo "$port"; return; }
-	done
-	die "no free port found"
-}
-otlp_port=$(free_port)
-relay_port=$(free_port)
-while [[ "$relay_port" == "$otlp_port" ]]; do relay_port=$(free_port); done
+source scripts/ports.sh
+ports=$(free_ports 2) || die "no free port found"
+read -r otlp_port relay_port <<<"$ports"
 
 SOAK_OTLP_ENDPOINT=127.0.0.1:$otlp_port SOAK_RELAY_ENDPOINT=127.0.0.1:$relay_port \
 	"$collector" --config bench/collector/soak.yaml >"$out/collector.log" 2>&1 &

@@ -32,6 +32,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -221,21 +222,35 @@ const clockTicks = 100
 
 // peakRSSKiB is a process's VmHWM from /proc/<pid>/status.
 func peakRSSKiB(pid int) int64 {
+	return procStatus(pid, "VmHWM")[0]
+}
+
+// procStatus reads fields of /proc/<pid>/status, in the order of keys: the number each holds
+// (sizes in KiB, counts as they are). A field that is missing or not a number fails the program.
+func procStatus(pid int, keys ...string) []int64 {
 	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		fail("collector peak RSS: %v", err)
+		fail("reading the collector's status: %v", err)
 	}
-	for _, line := range strings.Split(string(status), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kib, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			if err != nil {
-				fail("collector peak RSS: cannot parse %q", line)
-			}
-			return kib
+	values := make([]int64, len(keys))
+	found := 0
+	for line := range strings.SplitSeq(string(status), "\n") {
+		key, value, _ := strings.Cut(line, ":")
+		i := slices.Index(keys, key)
+		if i < 0 {
+			continue
 		}
+		n, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(value), " kB"), 10, 64)
+		if err != nil {
+			fail("reading the collector's status: cannot parse %q", line)
+		}
+		values[i] = n
+		found++
 	}
-	fail("collector peak RSS: no VmHWM in /proc/%d/status", pid)
-	return 0
+	if found != len(keys) {
+		fail("reading the collector's status: /proc/%d/status lacks one of %v", pid, keys)
+	}
+	return values
 }
 
 // waitReady sends one request until the collector takes it, for up to 30 seconds.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -118,25 +117,8 @@ loop:
 
 // readSample reads VmRSS and Threads from /proc/<pid>/status.
 func readSample(pid int, at time.Duration) sample {
-	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		fail("sampling the collector: %v", err)
-	}
-	s := sample{at: at}
-	for line := range strings.SplitSeq(string(status), "\n") {
-		key, value, ok := strings.Cut(line, ":")
-		if !ok {
-			continue
-		}
-		n, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(value), " kB"), 10, 64)
-		switch {
-		case key == "VmRSS" && err == nil:
-			s.rssKiB = n
-		case key == "Threads" && err == nil:
-			s.threads = n
-		}
-	}
-	return s
+	values := procStatus(pid, "VmRSS", "Threads")
+	return sample{at: at, rssKiB: values[0], threads: values[1]}
 }
 
 func samplesAfter(samples []sample, warmup time.Duration) []sample {
