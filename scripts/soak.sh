@@ -45,6 +45,10 @@ log "collector pid $pid; $rate spans/s for $duration"
 bin/loadgen -endpoint "127.0.0.1:$otlp_port" -senders "$senders" -rate "$rate" -duration "$duration" \
 	-collector-pid "$pid" -samples "$out/samples.csv" | tee "$out/soak.txt"
 kill -0 "$pid" 2>/dev/null || die "the collector died during the soak (log: $out/collector.log)"
+# Let the last batches through before stopping: the config relays through the collector's own
+# otlphttp_rs receiver, which the collector stops before its exporters, so data still in the
+# batch processor at SIGTERM would be refused by a receiver already gone.
+sleep 3
 
 kill -TERM "$pid"
 status=0
