@@ -11,7 +11,7 @@ use libfuzzer_sys::fuzz_target;
 use otelbridge::proto::{
     ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest,
 };
-use otelbridge::{Context, CreateSettings, Editable, Outcome, Signal};
+use otelbridge::{Batch, Context, CreateSettings, ExportRequest, Outcome, Signal};
 use otelbridge_abi::abi::{
     OTB_OUTCOME_DROPPED, OTB_OUTCOME_EDITED, OTB_OUTCOME_REPLACED, OTB_OUTCOME_UNCHANGED,
     OTB_STATUS_OK, OTB_STATUS_PERMANENT,
@@ -77,8 +77,8 @@ fuzz_target!(|data: &[u8]| {
 
 /// Go hands Rust canonical bytes (pdata re-encodes what it received), so re-encode what prost
 /// decodes and check that the edits made for it apply.
-fn resolves<T: Editable>(signal: Signal, data: &[u8]) {
-    let Ok(received) = T::decode(data) else {
+fn resolves<T: ExportRequest>(signal: Signal, data: &[u8]) {
+    let Ok(received) = Batch::<T>::from_bytes(data).decode() else {
         return;
     };
     let canonical = received.encode_to_vec();

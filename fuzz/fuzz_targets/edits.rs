@@ -12,7 +12,7 @@ use otelbridge::proto::common::v1::{AnyValue, ArrayValue, KeyValue, KeyValueList
 use otelbridge::proto::{
     ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest,
 };
-use otelbridge::{At, EditValue, Editable, Edits, Outcome, Signal};
+use otelbridge::{At, Batch, EditValue, Edits, ExportRequest, Outcome, Signal};
 use otelbridge_fuzz::input::Input;
 
 fuzz_target!(|data: &[u8]| {
@@ -40,8 +40,8 @@ fuzz_target!(|data: &[u8]| {
     }
 });
 
-fn apply<T: Editable>(edits: &Edits, signal: Signal, batch: &[u8]) {
-    let Ok(received) = T::decode(batch) else {
+fn apply<T: ExportRequest>(edits: &Edits, signal: Signal, batch: &[u8]) {
+    let Ok(received) = Batch::<T>::from_bytes(batch).decode() else {
         assert!(apply_encoded(edits, signal, batch).is_err());
         return;
     };

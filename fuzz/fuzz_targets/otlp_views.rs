@@ -1,14 +1,11 @@
 //! Arbitrary bytes as an OTLP traces, metrics and logs request: through views (every field read,
-//! text read lossily, values nested as deep as the bytes go) and through prost, whole and part by
-//! part. Neither panics, and they agree: bytes prost decodes are a batch whose view shows the
-//! same resources, scopes and records, and whose parts decode alone.
+//! text read lossily, values nested as deep as the bytes go) and through decoding (prost, with
+//! text that is not UTF-8 read lossily), whole and part by part. Neither panics, and they agree:
+//! bytes that decode are a batch whose view shows the same resources, scopes and records (names
+//! alike, lossily), and whose parts decode alone.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use otelbridge::prost::Message;
-use otelbridge::proto::{
-    ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest,
-};
 use otelbridge::{Batch, LogsBatch, MetricsBatch, TracesBatch};
 use otelbridge_fuzz::walk::{self, Record, Shape};
 
@@ -33,7 +30,7 @@ fn traces(data: &[u8]) {
                 }
             }
         }
-        if let Ok(decoded) = ExportTraceServiceRequest::decode(data) {
+        if let Ok(decoded) = batch.decode() {
             let want = Shape {
                 resources: decoded
                     .resource_spans
@@ -67,7 +64,7 @@ fn traces(data: &[u8]) {
         }
     } else {
         assert!(
-            ExportTraceServiceRequest::decode(data).is_err(),
+            batch.decode().is_err(),
             "prost decodes a traces batch the view refuses: {:?}",
             view.err()
         );
@@ -79,7 +76,7 @@ fn metrics(data: &[u8]) {
     let view = batch.view();
     if let Ok(view) = &view {
         let shape = walk::metrics(view);
-        if let Ok(decoded) = ExportMetricsServiceRequest::decode(data) {
+        if let Ok(decoded) = batch.decode() {
             let want = Shape {
                 resources: decoded
                     .resource_metrics
@@ -114,7 +111,7 @@ fn metrics(data: &[u8]) {
         }
     } else {
         assert!(
-            ExportMetricsServiceRequest::decode(data).is_err(),
+            batch.decode().is_err(),
             "prost decodes a metrics batch the view refuses: {:?}",
             view.err()
         );
@@ -133,7 +130,7 @@ fn logs(data: &[u8]) {
                 }
             }
         }
-        if let Ok(decoded) = ExportLogsServiceRequest::decode(data) {
+        if let Ok(decoded) = batch.decode() {
             let want = Shape {
                 resources: decoded
                     .resource_logs
@@ -168,7 +165,7 @@ fn logs(data: &[u8]) {
         }
     } else {
         assert!(
-            ExportLogsServiceRequest::decode(data).is_err(),
+            batch.decode().is_err(),
             "prost decodes a logs batch the view refuses: {:?}",
             view.err()
         );

@@ -319,3 +319,31 @@ func TestMetricsAndLogsCrossToo(t *testing.T) {
 		t.Fatal("the rewritten logs lost data or the mark")
 	}
 }
+
+// Go's pdata never checks that text is UTF-8, so a client's Latin-1 span name reaches Rust; a
+// component that decodes the batch must get it (lossily), not refuse the whole batch.
+func TestBatchesWithTextThatIsNotUTF8AreDecodedNotRefused(t *testing.T) {
+	p, sink, _ := startedProbe(t, "latin1", map[string]any{"action": "rewrite"})
+	td := spans(2)
+	span := td.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0)
+	span.SetName("caf\xe9")
+	span.Attributes().PutStr("user", "J\xfcrgen")
+	span.Attributes().PutEmptyBytes("raw").FromRaw([]byte{0xff, 0xfe})
+	if err := p.ConsumeTraces(context.Background(), td); err != nil {
+		t.Fatalf("a batch pdata accepted was refused: %v", err)
+	}
+	got := sink.AllTraces()
+	if len(got) != 1 || got[0].SpanCount() != 2 {
+		t.Fatalf("sink got %d batches", len(got))
+	}
+	out := got[0].ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0)
+	if out.Name() != "caf\uFFFD" {
+		t.Errorf("name = %q, want the invalid byte replaced by U+FFFD", out.Name())
+	}
+	if v, _ := out.Attributes().Get("user"); v.Str() != "J\uFFFDrgen" {
+		t.Errorf("user = %q", v.Str())
+	}
+	if v, _ := out.Attributes().Get("raw"); string(v.Bytes().AsRaw()) != "\xff\xfe" {
+		t.Errorf("bytes values are no text and cross as sent: raw = %x", v.Bytes().AsRaw())
+	}
+}

@@ -198,7 +198,7 @@ mod tests {
     use super::*;
     use crate::config::Rule;
     use crate::testutil::{array, int_attribute, resource, string, string_attribute, viewed};
-    use otelbridge::Editable;
+    use otelbridge::Outcome;
     use otelbridge::proto::ExportTraceServiceRequest;
     use otelbridge::proto::common::v1::KeyValue;
     use otelbridge::proto::trace::v1::ResourceSpans;
@@ -212,13 +212,15 @@ mod tests {
                 .redact_attributes_into(At::resource(0), view, &mut edits)
                 .expect("valid values")
         });
-        let mut request = ExportTraceServiceRequest {
+        let request = ExportTraceServiceRequest {
             resource_spans: vec![ResourceSpans {
                 resource: resource(attributes.clone()),
                 ..Default::default()
             }],
         };
-        request.apply(&edits).expect("edits address the resource");
+        let mut request = otelbridge::testing::passed_on(Outcome::Edited(edits), &request)
+            .expect("edits address the resource")
+            .expect("the resource is kept");
         *attributes = request
             .resource_spans
             .remove(0)

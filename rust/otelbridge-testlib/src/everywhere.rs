@@ -12,10 +12,10 @@ use otelbridge::proto::trace::v1::{ResourceSpans, ScopeSpans, Span};
 use otelbridge::proto::{
     ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest,
 };
-use otelbridge::{At, Batch, EditValue, Editable, Edits, Error};
+use otelbridge::{At, Batch, EditValue, Edits, Error, ExportRequest};
 
 /// A request the probe handles: marked by `rewrite`/`edit`, edited by `edit-everywhere`.
-pub(crate) trait ProbeRequest: Editable {
+pub(crate) trait ProbeRequest: ExportRequest {
     /// How many resources the encoded request has, read through a view (nothing decoded).
     fn resources(batch: Batch<'_, Self>) -> Result<usize, Error>;
     /// Adds `attributes` to every resource.

@@ -7,7 +7,7 @@ use prost::Message;
 use crate::proto::{
     ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest,
 };
-use crate::{Edits, Error};
+use crate::{Edits, Error, ExportRequest};
 
 /// One batch of telemetry as OTLP `Export*ServiceRequest` protobuf bytes, borrowed for the call.
 ///
@@ -26,7 +26,7 @@ pub type MetricsBatch<'a> = Batch<'a, ExportMetricsServiceRequest>;
 /// A batch of log records.
 pub type LogsBatch<'a> = Batch<'a, ExportLogsServiceRequest>;
 
-impl<'a, T: Message + Default> Batch<'a, T> {
+impl<'a, T: ExportRequest> Batch<'a, T> {
     /// A batch over encoded bytes.
     pub fn from_bytes(bytes: &'a [u8]) -> Batch<'a, T> {
         Batch {
@@ -40,9 +40,11 @@ impl<'a, T: Message + Default> Batch<'a, T> {
         self.bytes
     }
 
-    /// Decodes the batch. Malformed bytes give a permanent error.
+    /// Decodes the batch, taking what Go's pdata takes: a string that is not UTF-8 decodes with
+    /// U+FFFD in place of each invalid sequence. Malformed bytes, and values nested past prost's
+    /// limit of 100 messages, give a permanent error; [views](crate::view) read those.
     pub fn decode(&self) -> Result<T, Error> {
-        Ok(T::decode(self.bytes)?)
+        T::decode_lenient(self.bytes)
     }
 }
 

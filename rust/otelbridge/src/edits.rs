@@ -18,7 +18,8 @@ use std::fmt;
 
 use crate::proto::common::v1::AnyValue;
 
-pub use apply::{Editable, apply_encoded};
+pub(crate) use apply::Editable;
+pub use apply::apply_encoded;
 
 /// Where an edit applies: one attribute map (or record) of the batch, by index.
 ///

@@ -69,6 +69,7 @@ mod metadata;
 mod next;
 mod processor;
 mod receiver;
+mod request;
 pub mod runtime;
 pub mod telemetry;
 #[cfg(feature = "testing")]
@@ -80,7 +81,7 @@ pub use component::{ComponentType, InvalidComponentType, Kind, Signal, Signals, 
 pub use config::{Config, ConfigError};
 pub use connector::{Connector, ConnectorFactory};
 pub use context::{Context, TraceContext};
-pub use edits::{At, EditValue, Editable, Edits};
+pub use edits::{At, EditValue, Edits};
 pub use error::{Error, ErrorKind};
 pub use exporter::{Exporter, ExporterFactory};
 pub use extension::{Extension, ExtensionFactory};
@@ -89,6 +90,7 @@ pub use metadata::{Metadata, MetadataValue};
 pub use next::{Downstream, Next, SendFuture};
 pub use processor::{Processor, ProcessorFactory};
 pub use receiver::{Receiver, ReceiverFactory};
+pub use request::ExportRequest;
 
 /// The README's examples, compiled and run as doctests so they cannot rot.
 #[cfg(doctest)]

@@ -69,15 +69,13 @@ mod sink;
 #[cfg(test)]
 mod tests;
 
-use std::fmt::Debug;
-
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::ExportRequest;
 use crate::proto::{
     ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest,
 };
-use crate::{Editable, Signal};
 
 pub use config::{check_default_config, config_error, parse_config};
 pub use harness::{Harness, Processed, passed_on};
@@ -87,29 +85,17 @@ pub use json::{
 };
 pub use sink::{Sent, Sink};
 
-/// An OTLP export request of one signal: [`ExportTraceServiceRequest`],
-/// [`ExportMetricsServiceRequest`] or [`ExportLogsServiceRequest`]. Sealed.
+/// An [`ExportRequest`] that also reads and writes OTLP/JSON: what the testing kit takes.
+/// Sealed.
 ///
 /// ```
-/// use otelbridge::Signal;
+/// use otelbridge::{ExportRequest, Signal};
 /// use otelbridge::proto::ExportLogsServiceRequest;
 /// use otelbridge::testing::OtlpRequest;
-/// assert_eq!(ExportLogsServiceRequest::SIGNAL, Signal::Logs);
+/// fn signal_of<T: OtlpRequest>() -> Signal { T::SIGNAL }
+/// assert_eq!(signal_of::<ExportLogsServiceRequest>(), Signal::Logs);
 /// ```
-pub trait OtlpRequest:
-    Editable
-    + PartialEq
-    + Serialize
-    + DeserializeOwned
-    + Debug
-    + Send
-    + Sync
-    + 'static
-    + private::Sealed
-{
-    /// The signal of the request.
-    const SIGNAL: Signal;
-}
+pub trait OtlpRequest: ExportRequest + Serialize + DeserializeOwned + private::Sealed {}
 
 mod private {
     pub trait Sealed {}
@@ -119,17 +105,9 @@ impl private::Sealed for ExportTraceServiceRequest {}
 impl private::Sealed for ExportMetricsServiceRequest {}
 impl private::Sealed for ExportLogsServiceRequest {}
 
-impl OtlpRequest for ExportTraceServiceRequest {
-    const SIGNAL: Signal = Signal::Traces;
-}
-
-impl OtlpRequest for ExportMetricsServiceRequest {
-    const SIGNAL: Signal = Signal::Metrics;
-}
-
-impl OtlpRequest for ExportLogsServiceRequest {
-    const SIGNAL: Signal = Signal::Logs;
-}
+impl OtlpRequest for ExportTraceServiceRequest {}
+impl OtlpRequest for ExportMetricsServiceRequest {}
+impl OtlpRequest for ExportLogsServiceRequest {}
 
 /// A processor that passes every batch on unchanged, for the examples of this module's
 /// documentation. Not part of the API.

@@ -28,11 +28,13 @@
 //! refused up front (a permanent error, as with `decode`) and the views themselves never fail.
 //!
 //! Views take whatever Go's pdata takes. Text is read lossily: a string that is not UTF-8 (Go
-//! accepts it) reads with U+FFFD in place of each invalid sequence, borrowed when it is valid.
+//! accepts it) reads with U+FFFD in place of each invalid sequence, borrowed when it is valid;
+//! decoding ([`Batch::decode`](crate::Batch::decode), `SpanView::decode`, ...) does the same.
 //! Values nested deeper than the check goes ([`MAX_CHECKED_DEPTH`] messages) are not refused:
 //! their framing is checked when a component reads them, by [`AttributeView::decode_value`] and
 //! friends, which then fail for that value alone.
 
+mod lossy;
 mod shapes;
 mod wire;
 
@@ -49,8 +51,9 @@ use crate::proto::{
     ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest,
 };
 use crate::{Batch, Error};
+pub(crate) use shapes::{LOGS, METRICS, TRACES};
 pub use wire::MAX_CHECKED_DEPTH;
-use wire::{Wire, last, repeated};
+use wire::{Shape, Wire, last, repeated};
 
 /// Text as Go holds it, which need not be UTF-8: borrowed when it is, lossy when not.
 fn text(bytes: &[u8]) -> Cow<'_, str> {
@@ -71,11 +74,19 @@ fn bytes_field(bytes: &[u8], number: u32) -> &[u8] {
     }
 }
 
-/// Decodes one part with prost. The view validated its framing, not every scalar's wire type,
-/// its strings' UTF-8 or values nested past [`MAX_CHECKED_DEPTH`], so this can fail
-/// (permanently) for this part alone.
-fn decode_part<T: Message + Default>(bytes: &[u8]) -> Result<T, Error> {
-    Ok(T::decode(bytes)?)
+/// Decodes `bytes`, a message of `shape`, with prost, taking what Go's pdata takes: strings that
+/// are not UTF-8 decode lossily (U+FFFD for each invalid sequence) instead of failing. What
+/// still fails, permanently, is malformed framing, a scalar of the wrong wire type, or nesting
+/// past prost's limit of 100 messages (pdata's is 100 below an attribute); views read those.
+pub(crate) fn decode_lenient<T: Message + Default>(
+    bytes: &[u8],
+    shape: &Shape,
+) -> Result<T, Error> {
+    // Valid text is the rule: only a batch prost refuses pays for the repair.
+    T::decode(bytes).or_else(|refused| match lossy::repair_text(bytes, shape) {
+        Some(repaired) => Ok(T::decode(repaired.as_slice())?),
+        None => Err(refused.into()),
+    })
 }
 
 impl<'a> Batch<'a, ExportTraceServiceRequest> {
@@ -248,7 +259,7 @@ impl<'a> SpanView<'a> {
 
     /// Decodes the whole span with prost.
     pub fn decode(&self) -> Result<Span, Error> {
-        decode_part(self.bytes)
+        decode_lenient(self.bytes, &shapes::SPAN)
     }
 }
 
@@ -314,7 +325,7 @@ impl<'a> LogRecordView<'a> {
     /// Decodes the body with prost (for nested bodies: maps and arrays); the empty value if the
     /// record has none.
     pub fn decode_body(&self) -> Result<AnyValue, Error> {
-        decode_part(bytes_field(self.bytes, 5))
+        decode_lenient(bytes_field(self.bytes, 5), &shapes::ANY_VALUE)
     }
 
     /// The severity text.
@@ -329,7 +340,7 @@ impl<'a> LogRecordView<'a> {
 
     /// Decodes the whole record with prost.
     pub fn decode(&self) -> Result<LogRecord, Error> {
-        decode_part(self.bytes)
+        decode_lenient(self.bytes, &shapes::LOG_RECORD)
     }
 }
 
@@ -393,7 +404,7 @@ impl<'a> MetricView<'a> {
 
     /// Decodes the whole metric with prost.
     pub fn decode(&self) -> Result<Metric, Error> {
-        decode_part(self.bytes)
+        decode_lenient(self.bytes, &shapes::METRIC)
     }
 }
 
@@ -504,7 +515,7 @@ impl<'a> AttributeView<'a> {
 
     /// Decodes the value with prost.
     pub fn decode_value(&self) -> Result<AnyValue, Error> {
-        decode_part(self.value)
+        decode_lenient(self.value, &shapes::ANY_VALUE)
     }
 }
 

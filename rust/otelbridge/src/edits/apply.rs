@@ -13,9 +13,9 @@ use crate::proto::trace::v1::{ResourceSpans, Span};
 use crate::proto::{
     ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest,
 };
-use crate::{Error, ErrorKind, Outcome, Signal};
+use crate::{Error, ErrorKind, ExportRequest, Outcome, Signal};
 
-/// An OTLP export request that edits apply to.
+/// An OTLP export request that edits apply to: [`ExportRequest`]'s hidden half.
 pub trait Editable: Message + Default + Clone {
     /// Applies `edits` as the host would. An edit that addresses something this request lacks is
     /// an error, and the request is then left part-edited.
@@ -25,7 +25,7 @@ pub trait Editable: Message + Default + Clone {
     fn is_empty(&self) -> bool;
 }
 
-impl<T: Editable> Outcome<T> {
+impl<T: ExportRequest> Outcome<T> {
     /// Resolves [`Outcome::Edited`] against the request the processor received: `Replaced` with
     /// the edits applied, or `Dropped` if edits left no resource. Other outcomes stay as they
     /// are. This is what the collector passes on; tests use it to look at that batch.
@@ -53,8 +53,8 @@ pub fn apply_encoded(
     signal: Signal,
     bytes: &[u8],
 ) -> Result<Outcome<Vec<u8>>, Error> {
-    fn run<T: Editable>(edits: &Edits, bytes: &[u8]) -> Result<Outcome<Vec<u8>>, Error> {
-        let received = T::decode(bytes)?;
+    fn run<T: ExportRequest>(edits: &Edits, bytes: &[u8]) -> Result<Outcome<Vec<u8>>, Error> {
+        let received = T::decode_lenient(bytes)?;
         Ok(Outcome::Edited(edits.clone()).resolve(&received)?.encode())
     }
     match signal {

@@ -9,8 +9,8 @@ use tracing::level_filters::LevelFilter;
 use crate::logging::{self, LogScope};
 use crate::runtime::{self, Tasks};
 use crate::{
-    Context, CreateSettings, Editable, Edits, Error, ErrorKind, Factory, Instance, Kind, Outcome,
-    ProcessOutcome, Signal,
+    Context, CreateSettings, Edits, Error, ErrorKind, ExportRequest, Factory, Instance, Kind,
+    Outcome, ProcessOutcome, Signal,
 };
 
 use super::OtlpRequest;
@@ -580,7 +580,7 @@ pub struct Processed<T> {
     passed_on: Option<T>,
 }
 
-impl<T: Editable> Processed<T> {
+impl<T: ExportRequest> Processed<T> {
     /// Resolves what a processor answered for `received`, as [`passed_on`] does.
     ///
     /// ```
@@ -714,7 +714,7 @@ impl<T> Processed<T> {
 /// # Ok(())
 /// # }
 /// ```
-pub fn passed_on<T: Editable>(outcome: Outcome<T>, received: &T) -> Result<Option<T>, Error> {
+pub fn passed_on<T: ExportRequest>(outcome: Outcome<T>, received: &T) -> Result<Option<T>, Error> {
     Ok(match outcome.resolve(received)? {
         Outcome::Unchanged => Some(received.clone()),
         Outcome::Replaced(request) => Some(request),

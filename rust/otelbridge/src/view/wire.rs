@@ -116,6 +116,19 @@ impl<'a> Fields<'a> {
         self.rest = self.rest.get(n..).ok_or(())?;
         Ok(())
     }
+
+    /// What is left to read.
+    pub(super) fn rest(&self) -> &'a [u8] {
+        self.rest
+    }
+
+    /// The next field, `None` at the end, or why the next field is malformed.
+    pub(super) fn next_checked(&mut self) -> Result<Option<(u32, Wire<'a>)>, String> {
+        if self.rest.is_empty() {
+            return Ok(None);
+        }
+        self.read().map(Some)
+    }
 }
 
 impl<'a> Iterator for Fields<'a> {
@@ -151,11 +164,24 @@ pub(super) fn last<'a>(bytes: &'a [u8], number: u32) -> Option<Wire<'a>> {
         .last()
 }
 
-/// The fields of a message that views read as nested messages; all others are skipped. Strings
-/// are not checked: Go's pdata does not require UTF-8, and views read text lossily.
-pub(super) struct Shape {
+/// The fields of a message that views read as nested messages, and those that hold strings; all
+/// others are skipped. Strings are not checked: Go's pdata does not require UTF-8, views read
+/// text lossily, and decoding makes it valid first (see `lossy`).
+pub(crate) struct Shape {
     pub(super) name: &'static str,
     pub(super) fields: &'static [(u32, &'static Shape)],
+    /// The `string` fields (not `bytes`: ids and byte values are no text).
+    pub(super) strings: &'static [u32],
+}
+
+impl Shape {
+    /// The shape of nested message field `number`, if it is one.
+    pub(super) fn nested(&self, number: u32) -> Option<&'static Shape> {
+        self.fields
+            .iter()
+            .find(|(n, _)| *n == number)
+            .map(|(_, inner)| *inner)
+    }
 }
 
 /// How deep (in messages, from the request) the up-front check goes. Only `AnyValue`s nest
@@ -179,7 +205,7 @@ fn walk(bytes: &[u8], shape: &Shape, depth: usize) -> Result<(), String> {
         let (number, value) = fields
             .read()
             .map_err(|reason| format!("{}: {reason}", shape.name))?;
-        let Some((_, inner)) = shape.fields.iter().find(|(n, _)| *n == number) else {
+        let Some(inner) = shape.nested(number) else {
             continue;
         };
         let Wire::Bytes(payload) = value else {

@@ -1,0 +1,64 @@
+//! The OTLP export requests a batch holds, one per signal.
+
+use std::fmt::Debug;
+
+use prost::Message;
+
+use crate::edits::Editable;
+use crate::proto::{
+    ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest,
+};
+use crate::{Error, Signal, view};
+
+/// An OTLP export request of one signal: [`ExportTraceServiceRequest`],
+/// [`ExportMetricsServiceRequest`] or [`ExportLogsServiceRequest`], the message a
+/// [`Batch`](crate::Batch) holds. Sealed; it lets a component handle every signal with one
+/// generic function.
+///
+/// ```
+/// use otelbridge::{Error, ExportRequest, Outcome, Signal};
+/// use otelbridge::proto::ExportLogsServiceRequest;
+///
+/// fn pass_on<T: ExportRequest>(batch: otelbridge::Batch<'_, T>) -> Result<Outcome<T>, Error> {
+///     let request = batch.decode()?;
+///     Ok(if request == T::default() { Outcome::Dropped } else { Outcome::Unchanged })
+/// }
+/// assert_eq!(ExportLogsServiceRequest::SIGNAL, Signal::Logs);
+/// ```
+pub trait ExportRequest:
+    Message + Default + Clone + PartialEq + Debug + Send + Sync + 'static + sealed::Sealed
+{
+    /// The signal of the request.
+    const SIGNAL: Signal;
+}
+
+pub(crate) mod sealed {
+    use super::{Editable, Error};
+
+    /// What only this crate implements and calls: applying edits, and decoding as Go's pdata
+    /// reads.
+    pub trait Sealed: Editable {
+        /// Decodes the request, taking what Go's pdata takes (see `view::decode_lenient`).
+        fn decode_lenient(bytes: &[u8]) -> Result<Self, Error>
+        where
+            Self: Sized;
+    }
+}
+
+macro_rules! export_request {
+    ($request:ty, $signal:ident, $shape:ident) => {
+        impl ExportRequest for $request {
+            const SIGNAL: Signal = Signal::$signal;
+        }
+
+        impl sealed::Sealed for $request {
+            fn decode_lenient(bytes: &[u8]) -> Result<Self, Error> {
+                view::decode_lenient(bytes, &view::$shape)
+            }
+        }
+    };
+}
+
+export_request!(ExportTraceServiceRequest, Traces, TRACES);
+export_request!(ExportMetricsServiceRequest, Metrics, METRICS);
+export_request!(ExportLogsServiceRequest, Logs, LOGS);
