@@ -24,7 +24,7 @@ long) seconds=${FUZZ_SECONDS:-600} ;;
 	;;
 esac
 
-rust_targets=(config_json context_records otlp_views edits abi_consume)
+rust_targets=(config_json context_records otlp_views edits abi_consume otlphttp_request)
 # module directory, package, fuzz test
 go_targets=(
 	"go/shimtest . FuzzTracesThroughRust"

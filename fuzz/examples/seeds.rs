@@ -1,10 +1,12 @@
 //! Writes the seed corpora: `fuzz/corpus/<target>/` for cargo-fuzz and `testdata/fuzz/<Fuzz>/`
 //! for Go's fuzzing, from real OTLP requests built with opentelemetry-proto's types, edits
 //! written by the SDK and context records in the ABI's layout. Run from `fuzz/` with
-//! `cargo run --release --example seeds` after changing it; the output is checked in.
+//! `cargo run --release --example seeds` after changing it; the output is checked in. Names of
+//! targets after `--` write only their corpora (`-- otlphttp_request`).
 
 use std::fmt::Write as _;
 use std::fs;
+use std::io::Write as _;
 use std::path::Path;
 
 use otelbridge::prost::Message;
@@ -64,6 +66,9 @@ fn main() -> std::io::Result<()> {
     for (name, records) in context_records() {
         rust("context_records", name, &[&[0][..], &records].concat())?;
     }
+    for (name, input) in http_requests(&traces, &metrics, &logs) {
+        rust("otlphttp_request", name, &input)?;
+    }
 
     // Go's corpora, next to the fuzz tests that read them.
     let shimtest = "../go/shimtest/testdata/fuzz";
@@ -115,7 +120,16 @@ fn main() -> std::io::Result<()> {
     Ok(())
 }
 
+/// Whether to write `target`'s corpus: every target's unless some are named.
+fn wanted(target: &str) -> bool {
+    let named: Vec<String> = std::env::args().skip(1).collect();
+    named.is_empty() || named.iter().any(|n| n == target)
+}
+
 fn rust(target: &str, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+    if !wanted(target) {
+        return Ok(());
+    }
     let dir = Path::new("corpus").join(target);
     fs::create_dir_all(&dir)?;
     fs::write(dir.join(format!("seed-{name}")), bytes)
@@ -123,6 +137,9 @@ fn rust(target: &str, name: &str, bytes: &[u8]) -> std::io::Result<()> {
 
 /// A Go corpus file: a header line, then one line per argument of the fuzz function.
 fn go(root: &str, target: &str, name: &str, args: &[String]) -> std::io::Result<()> {
+    if !wanted(target) {
+        return Ok(());
+    }
     let dir = Path::new(root).join(target);
     fs::create_dir_all(&dir)?;
     let text = format!("go test fuzz v1\n{}\n", args.join("\n"));
@@ -533,4 +550,147 @@ fn context_records() -> Vec<(&'static str, Vec<u8>)> {
         &metadata(b"x-key-bin", &[b"\x00\xff", b""]),
     );
     vec![("full", full), ("unknown-tag", unknown)]
+}
+
+/// Inputs of the `otlphttp_request` target (its doc says the layout; the indices are into its
+/// METHODS, TARGETS, CONTENT_TYPES, ENCODINGS and CHUNK_SIZES tables): valid requests of each
+/// signal, compressed, chunked, at and over the body limit, refused ones, and raw requests.
+fn http_requests(traces: &[u8], metrics: &[u8], logs: &[u8]) -> Vec<(&'static str, Vec<u8>)> {
+    const POST: u8 = 0;
+    const GET: u8 = 4;
+    const TRACES: u8 = 0;
+    const METRICS: u8 = 1;
+    const LOGS: u8 = 2;
+    const PROFILES: u8 = 7;
+    const PROTOBUF: u8 = 0;
+    const JSON: u8 = 6;
+    const PLAIN: u8 = 0;
+    const GZIP: u8 = 1;
+    const DEFLATE: u8 = 2;
+    const ZLIB: u8 = 3;
+    const BR: u8 = 8;
+    // Flags: 3 as is, 4 chunked, 0x18 padded, 0x20 two gzip members, 0x40 per level step.
+    const AS_IS: u8 = 3;
+    const CHUNKED: u8 = 4;
+    const PADDED: u8 = 0x18;
+    const TWO_MEMBERS: u8 = 0x20;
+    const LEVEL_6: u8 = 0x80;
+    // shape, method, target, content type, encoding, flags, [pad], [chunk], headers, body
+    let structured = |head: &[u8], headers: &[(&[u8], &[u8])], body: &[u8]| {
+        let mut input = head.to_vec();
+        input.push(headers.len() as u8);
+        for (name, value) in headers {
+            input.push(name.len() as u8);
+            input.extend_from_slice(name);
+            input.push(value.len() as u8);
+            input.extend_from_slice(value);
+        }
+        input.extend_from_slice(body);
+        input
+    };
+    let zlib = {
+        let mut encoder =
+            flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(metrics).expect("compresses");
+        encoder.finish().expect("compresses")
+    };
+    let tenant: &[(&[u8], &[u8])] = &[(b"X-Tenant", b"acme"), (b"x-tenant", b" beta ")];
+    let raw = [
+        &[0xf0][..],
+        format!(
+            "POST /v1/logs HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\n\
+             Content-Length: {}\r\n\r\n",
+            logs.len()
+        )
+        .as_bytes(),
+        logs,
+        b"POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\n\
+          Transfer-Encoding: chunked\r\n\r\n10\r\n",
+        &traces[..16],
+        b"\r\n",
+    ]
+    .concat();
+    let cut_short = [
+        &[0xf0][..],
+        b"POST /v1/traces HTTP/1.1\r\nContent-Type: application/x-protobuf\r\n\
+          Content-Length: 1000\r\n\r\n",
+        &traces[..100],
+    ]
+    .concat();
+    vec![
+        (
+            "traces",
+            structured(&[0, POST, TRACES, PROTOBUF, PLAIN, 0], tenant, traces),
+        ),
+        (
+            "metrics-not-utf8-header",
+            structured(
+                &[0, POST, METRICS, 1, PLAIN, 0],
+                &[(b"x-name", b"caf\xe9"), (b"x-bin", b"\x80\xff")],
+                metrics,
+            ),
+        ),
+        (
+            "logs-chunked",
+            structured(&[0, POST, LOGS, PROTOBUF, PLAIN, CHUNKED, 2], &[], logs),
+        ),
+        (
+            "traces-gzip",
+            structured(
+                &[0, POST, TRACES, PROTOBUF, GZIP, LEVEL_6 | TWO_MEMBERS],
+                tenant,
+                traces,
+            ),
+        ),
+        (
+            "logs-deflate",
+            structured(&[0, POST, LOGS, PROTOBUF, DEFLATE, LEVEL_6], &[], logs),
+        ),
+        (
+            "metrics-zlib-as-sent",
+            structured(&[0, POST, METRICS, PROTOBUF, ZLIB, AS_IS], &[], &zlib),
+        ),
+        (
+            "traces-at-limit",
+            structured(&[0, POST, TRACES, PROTOBUF, PLAIN, PADDED, 0], &[], traces),
+        ),
+        (
+            "traces-over-limit",
+            structured(&[0, POST, TRACES, PROTOBUF, PLAIN, PADDED, 1], &[], traces),
+        ),
+        (
+            "logs-gzip-over-limit-decompressed",
+            structured(
+                &[0, POST, LOGS, PROTOBUF, GZIP, PADDED | LEVEL_6, 1],
+                &[],
+                logs,
+            ),
+        ),
+        (
+            "traces-chunked-over-limit",
+            structured(
+                &[0, POST, TRACES, PROTOBUF, PLAIN, PADDED | CHUNKED, 1, 4],
+                &[],
+                traces,
+            ),
+        ),
+        (
+            "wrong-content-type",
+            structured(&[0, POST, TRACES, JSON, PLAIN, 0], &[], traces),
+        ),
+        (
+            "unknown-encoding",
+            structured(&[0, POST, LOGS, PROTOBUF, BR, 0], &[], logs),
+        ),
+        (
+            "unknown-path",
+            structured(&[0, POST, PROFILES, PROTOBUF, PLAIN, 0], &[], traces),
+        ),
+        (
+            "get",
+            structured(&[0, GET, METRICS, PROTOBUF, PLAIN, 0], &[], &[]),
+        ),
+        ("raw-pipelined", raw),
+        ("raw-cut-short", cut_short),
+    ]
 }
