@@ -491,7 +491,7 @@ fn sdk_edits(signal: u8) -> Vec<u8> {
                 .drop(At::record(0, 0, 1));
         }
     }
-    edits.into_bytes()
+    otelbridge::private::edits_into_bytes(edits)
 }
 
 const CONFIGS: [(&str, &str); 8] = [

@@ -40,12 +40,15 @@ fn redact() -> &'static Instance {
 }
 
 /// The same processor through the SDK, to see its edits before they are encoded.
-fn sdk() -> &'static otelbridge::Instance {
-    static SDK: OnceLock<otelbridge::Instance> = OnceLock::new();
+fn sdk() -> &'static otelbridge::private::Instance {
+    static SDK: OnceLock<otelbridge::private::Instance> = OnceLock::new();
     SDK.get_or_init(|| {
-        redact::factory()
-            .create(&CreateSettings::new("redact/sdk"), CONFIG.as_bytes())
-            .expect("redact config")
+        otelbridge::private::create(
+            &redact::factory(),
+            &CreateSettings::new("redact/sdk"),
+            CONFIG.as_bytes(),
+        )
+        .expect("redact config")
     })
 }
 
@@ -83,7 +86,7 @@ fn resolves<T: ExportRequest>(signal: Signal, data: &[u8]) {
     };
     let canonical = received.encode_to_vec();
     let ctx = Context::background();
-    let outcome = otelbridge::runtime::handle()
+    let outcome = otelbridge::private::handle()
         .block_on(sdk().process(&ctx, signal, &canonical))
         .expect("redact takes every batch prost decodes");
     if let Outcome::Edited(edits) = outcome

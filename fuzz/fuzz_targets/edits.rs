@@ -7,7 +7,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use otelbridge::edits::{Edit, apply_encoded};
+use otelbridge::edits::Edit;
+use otelbridge::private::apply_encoded;
 use otelbridge::proto::common::v1::{AnyValue, ArrayValue, KeyValue, KeyValueList, any_value};
 use otelbridge::proto::{
     ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest,

@@ -45,7 +45,7 @@ mod tests {
     use super::*;
 
     fn parse(json: &str) -> Result<HeartbeatConfig, ConfigError> {
-        otelbridge::config::from_json(json.as_bytes())
+        otelbridge::testing::parse_config(json)
     }
 
     #[test]
@@ -58,9 +58,9 @@ mod tests {
 
     #[test]
     fn default_config_is_written_as_go_durations() {
-        let json = otelbridge::config::default_json::<HeartbeatConfig>().expect("encodes");
+        let json = otelbridge::testing::default_config(&crate::factory()).expect("encodes");
         assert_eq!(
-            String::from_utf8(json).expect("utf-8"),
+            json,
             r#"{"interval":"10s","message":"otelbridge heartbeat"}"#
         );
     }

@@ -62,9 +62,8 @@ mod tests {
         assert_eq!(factory.kind(), Kind::Extension);
         assert_eq!(factory.signals(), Signals::NONE);
         testing::check_default_config(&factory).expect("the default config is valid");
-        let json = factory.default_config_json().expect("encodes");
         assert_eq!(
-            String::from_utf8(json).expect("utf-8"),
+            testing::default_config(&factory).expect("encodes"),
             r#"{"interval":"10s","message":"otelbridge heartbeat"}"#
         );
     }

@@ -123,7 +123,7 @@ mod tests {
     use super::*;
 
     fn parse(json: &str) -> Result<OtlpHttpConfig, ConfigError> {
-        otelbridge::config::from_json(json.as_bytes())
+        otelbridge::testing::parse_config(json)
     }
 
     fn error_of(json: &str) -> ConfigError {
@@ -227,8 +227,8 @@ mod tests {
 
     #[test]
     fn default_config_round_trips_through_json() {
-        let json = otelbridge::config::default_json::<OtlpHttpConfig>().expect("encodes");
-        let mut values: serde_json::Value = serde_json::from_slice(&json).expect("JSON");
+        let json = otelbridge::testing::default_config(&crate::factory()).expect("encodes");
+        let mut values: serde_json::Value = serde_json::from_str(&json).expect("JSON");
         values["endpoint"] = "http://a:4318".into();
         let config = parse(&values.to_string()).expect("decodes");
         assert_eq!(

@@ -74,6 +74,7 @@ impl ExporterFactory for OtlpHttpFactory {
 
 #[cfg(test)]
 mod tests {
+    use otelbridge::testing::{self, Harness};
     use otelbridge::{ErrorKind, Kind, Signal};
 
     use super::*;
@@ -85,17 +86,13 @@ mod tests {
         assert_eq!(factory.kind(), Kind::Exporter);
         assert_eq!(factory.signals(), Signals::ALL);
         assert_eq!(factory.stability(), Stability::Development);
-        factory.default_config_json().expect("encodes");
+        testing::check_default_config(&factory).expect_err("the endpoint has no default");
     }
 
     #[test]
     fn create_needs_no_runtime_and_opens_nothing() {
         // Outside any tokio runtime: creating must not spawn, connect or resolve.
-        let instance = factory().create(
-            &CreateSettings::new("otlphttp_rs"),
-            br#"{"endpoint":"http://127.0.0.1:1"}"#,
-        );
-        assert!(instance.is_ok());
+        Harness::create(&factory(), r#"{"endpoint":"http://127.0.0.1:1"}"#).expect("created");
         let exporter = OtlpHttpExporter::new(OtlpHttpConfig {
             endpoint: "http://127.0.0.1:1/base".into(),
             logs_endpoint: Some("http://127.0.0.1:2/logs".into()),
@@ -114,17 +111,10 @@ mod tests {
 
     #[test]
     fn factory_reports_validation_errors_with_their_path() {
-        let err = factory()
-            .validate_config_json(br#"{"endpoint":"https://backend:4318"}"#)
-            .expect_err("no TLS");
+        let err = testing::config_error(&factory(), r#"{"endpoint":"https://backend:4318"}"#);
         assert_eq!(err.path(), "endpoint");
-        let err = factory()
-            .create(
-                &CreateSettings::new("otlphttp_rs"),
-                br#"{"endpoint":"http://a","timeout":"5s"}"#,
-            )
-            .err()
-            .expect("timeout belongs to the exporterhelper");
+        let err = Harness::create(&factory(), r#"{"endpoint":"http://a","timeout":"5s"}"#)
+            .expect_err("timeout belongs to the exporterhelper");
         assert_eq!(err.kind(), ErrorKind::InvalidConfig);
         assert!(err.message().starts_with("timeout: unknown field"), "{err}");
     }

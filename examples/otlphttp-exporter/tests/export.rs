@@ -13,7 +13,8 @@ use otelbridge::proto::trace::v1::{ResourceSpans, ScopeSpans, Span};
 use otelbridge::proto::{
     ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest,
 };
-use otelbridge::{Batch, Context, CreateSettings, Error, ErrorKind, Exporter, Outcome, Signal};
+use otelbridge::testing::Harness;
+use otelbridge::{Batch, Context, Error, ErrorKind, Exporter, Outcome, Signal};
 use otlphttp_exporter::{Compression, OtlpHttpConfig, OtlpHttpExporter};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
@@ -339,21 +340,17 @@ async fn the_registered_factory_exports_encoded_batches() {
         r#"{{"endpoint":"{}","compression":"none"}}"#,
         backend.endpoint()
     );
-    let instance = otlphttp_exporter::factory()
-        .create(
-            &CreateSettings::new("otlphttp_rs/backend"),
-            config.as_bytes(),
-        )
+    let exporter = Harness::started(&otlphttp_exporter::factory(), &config)
+        .await
         .expect("valid config");
     let ctx = within(Duration::from_secs(5));
-    instance.start(&ctx).await.expect("started");
     let bytes = logs();
-    let outcome = instance
-        .process(&ctx, Signal::Logs, &bytes)
+    let outcome = exporter
+        .call(&ctx, Signal::Logs, bytes.clone())
         .await
         .expect("exported");
     assert_eq!(outcome, Outcome::Dropped, "an exporter passes nothing on");
     let request = backend.next_request().await;
     assert_eq!((request.path.as_str(), request.body), ("/v1/logs", bytes));
-    instance.shutdown(&ctx).await.expect("stopped");
+    exporter.shutdown().await.expect("stopped");
 }

@@ -130,7 +130,7 @@ mod tests {
     use super::*;
 
     fn parse(json: &str) -> Result<OtlpHttpConfig, ConfigError> {
-        otelbridge::config::from_json(json.as_bytes())
+        otelbridge::testing::parse_config(json)
     }
 
     #[test]
@@ -146,9 +146,9 @@ mod tests {
 
     #[test]
     fn default_config_round_trips_as_json() {
-        let json = otelbridge::config::default_json::<OtlpHttpConfig>().expect("encodes");
+        let json = otelbridge::testing::default_config(&crate::factory()).expect("encodes");
         assert_eq!(
-            String::from_utf8(json).expect("utf-8"),
+            json,
             r#"{"endpoint":"localhost:4318","include_metadata":false,"max_request_body_size":20971520,"read_timeout":"30s","max_concurrent_requests":64}"#
         );
     }

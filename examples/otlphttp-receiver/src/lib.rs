@@ -125,6 +125,7 @@ impl ReceiverFactory for OtlpHttpReceiverFactory {
 
 #[cfg(test)]
 mod tests {
+    use otelbridge::testing::{self, Harness};
     use otelbridge::{ErrorKind, Kind};
 
     use super::*;
@@ -141,23 +142,18 @@ mod tests {
         assert_eq!(factory.kind(), Kind::Receiver);
         assert_eq!(factory.signals(), Signals::ALL);
         assert_eq!(factory.stability(), Stability::Development);
-        let json = factory.default_config_json().expect("encodes");
         assert_eq!(
-            String::from_utf8(json).expect("utf-8"),
+            testing::default_config(&factory).expect("encodes"),
             r#"{"endpoint":"localhost:4318","include_metadata":false,"max_request_body_size":20971520,"read_timeout":"30s","max_concurrent_requests":64}"#
         );
     }
 
     #[test]
     fn factory_rejects_bad_config_with_its_path() {
-        let err = factory()
-            .validate_config_json(br#"{"endpoint":"localhost"}"#)
-            .expect_err("no port");
+        let err = testing::config_error(&factory(), r#"{"endpoint":"localhost"}"#);
         assert_eq!(err.path(), "endpoint");
-        let err = factory()
-            .create(&settings(), br#"{"max_request_body_size":0}"#)
-            .err()
-            .expect("zero limit");
+        let err = Harness::create_with(&factory(), &settings(), r#"{"max_request_body_size":0}"#)
+            .expect_err("zero limit");
         assert_eq!(err.kind(), ErrorKind::InvalidConfig);
         assert!(err.message().starts_with("max_request_body_size:"), "{err}");
     }
@@ -168,8 +164,6 @@ mod tests {
         let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
         let endpoint = taken.local_addr().expect("address");
         let config = format!(r#"{{"endpoint":"{endpoint}"}}"#);
-        factory()
-            .create(&settings(), config.as_bytes())
-            .expect("created without binding");
+        Harness::create_with(&factory(), &settings(), &config).expect("created without binding");
     }
 }

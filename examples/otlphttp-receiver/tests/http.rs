@@ -16,11 +16,11 @@ use otelbridge::proto::trace::v1::{ResourceSpans, ScopeSpans, Span};
 use otelbridge::proto::{
     ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest,
 };
+use otelbridge::testing::Harness;
 use otelbridge::tokio::sync::mpsc;
 use otelbridge::tokio::time::Instant;
 use otelbridge::{
-    Context, CreateSettings, Error, ErrorKind, Instance, MetadataValue, Next, Receiver, Signal,
-    Signals,
+    Context, CreateSettings, Error, ErrorKind, MetadataValue, Next, Receiver, Signal, Signals,
 };
 use otlphttp_receiver::{OtlpHttpConfig, OtlpHttpReceiver};
 
@@ -583,14 +583,9 @@ async fn the_factory_instance_restarts_on_the_same_port() {
         // A new client each round: the stopped instance closed the connections a pooled client
         // would try to reuse.
         let client = reqwest::Client::new();
-        // The bridge creates a new instance each time; one instance restarting works too.
-        let instance: Instance = otlphttp_receiver::factory()
-            .create(&settings, config.as_bytes())
-            .expect("created");
-        let starting = instance.clone();
-        otelbridge::runtime::spawn(async move { starting.start(&Context::background()).await })
+        // The bridge creates a new instance each time.
+        let receiver = Harness::started_with(&otlphttp_receiver::factory(), &settings, &config)
             .await
-            .expect("start ran")
             .expect("the port is free");
         let response = client
             .post(format!("http://{addr}/v1/traces"))
@@ -601,7 +596,7 @@ async fn the_factory_instance_restarts_on_the_same_port() {
             .expect("answered");
         assert_eq!(response.status(), 200, "round {round}");
         let ctx = Context::background().with_deadline(Instant::now() + Duration::from_secs(5));
-        instance.shutdown(&ctx).await.expect("stops");
+        receiver.shutdown_with(&ctx).await.expect("stops");
     }
     assert_eq!(log.lock().expect("lock").len(), 3);
 }
@@ -660,8 +655,9 @@ fn bad_configs_name_the_field() {
     let err = OtlpHttpReceiver::new(config, next).expect_err("not a port");
     assert_eq!(err.kind(), ErrorKind::InvalidConfig);
     assert!(err.message().starts_with("endpoint: "), "{err}");
-    let err = otlphttp_receiver::factory()
-        .validate_config_json(br#"{"max_request_body_size":"big"}"#)
-        .expect_err("not a number");
+    let err = otelbridge::testing::config_error(
+        &otlphttp_receiver::factory(),
+        r#"{"max_request_body_size":"big"}"#,
+    );
     assert_eq!(err.path(), "max_request_body_size");
 }

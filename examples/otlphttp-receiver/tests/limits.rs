@@ -89,7 +89,7 @@ async fn read_until(stream: &mut TcpStream, needle: &str) -> String {
 }
 
 fn with_read_timeout(read_timeout: &str) -> OtlpHttpConfig {
-    otelbridge::config::from_json(format!(r#"{{"read_timeout":"{read_timeout}"}}"#).as_bytes())
+    otelbridge::testing::parse_config(&format!(r#"{{"read_timeout":"{read_timeout}"}}"#))
         .expect("valid config")
 }
 
@@ -150,7 +150,7 @@ async fn headers_that_never_end_close_the_connection() {
 async fn requests_beyond_max_concurrent_requests_get_503_with_retry_after() {
     let (next, mut arrivals, gate) = gated();
     let config: OtlpHttpConfig =
-        otelbridge::config::from_json(br#"{"max_concurrent_requests":2}"#).expect("valid");
+        otelbridge::testing::parse_config(r#"{"max_concurrent_requests":2}"#).expect("valid");
     let (receiver, addr) = start(config, next).await;
     let client = reqwest::Client::new();
     let url = format!("http://{addr}/v1/traces");

@@ -143,7 +143,7 @@ mod tests {
     use super::*;
 
     fn parse(json: &str) -> Result<RedactConfig, ConfigError> {
-        otelbridge::config::from_json(json.as_bytes())
+        otelbridge::testing::parse_config(json)
     }
 
     fn error_of(json: &str) -> ConfigError {
@@ -168,9 +168,8 @@ mod tests {
 
     #[test]
     fn default_config_round_trips_through_json() {
-        let json = otelbridge::config::default_json::<RedactConfig>().expect("encodes");
-        let config: RedactConfig = otelbridge::config::from_json(&json).expect("decodes");
-        assert_eq!(config, RedactConfig::default());
+        let json = otelbridge::testing::default_config(&crate::factory()).expect("encodes");
+        assert_eq!(parse(&json).expect("decodes"), RedactConfig::default());
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Builders and readers the unit tests share.
 
+use otelbridge::TracesBatch;
 use otelbridge::prost::Message;
 use otelbridge::proto::ExportTraceServiceRequest;
 use otelbridge::proto::common::v1::{AnyValue, ArrayValue, KeyValue, any_value::Value};
@@ -7,13 +8,12 @@ use otelbridge::proto::resource::v1::Resource;
 use otelbridge::proto::trace::v1::ResourceSpans;
 use otelbridge::testing::Processed;
 use otelbridge::view::Attributes;
-use otelbridge::{TracesBatch, config};
 
 use crate::{RedactConfig, RedactProcessor};
 
 /// A processor from a JSON config.
 pub(crate) fn processor(json: &str) -> RedactProcessor {
-    let config: RedactConfig = config::from_json(json.as_bytes()).expect("valid config");
+    let config: RedactConfig = otelbridge::testing::parse_config(json).expect("valid config");
     RedactProcessor::new(config).expect("compiles")
 }
 

@@ -107,7 +107,7 @@ mod tests {
     use super::*;
 
     fn parse(json: &str) -> Result<SpanStatsConfig, ConfigError> {
-        otelbridge::config::from_json(json.as_bytes())
+        otelbridge::testing::parse_config(json)
     }
 
     fn error_of(json: &str) -> ConfigError {
@@ -127,9 +127,8 @@ mod tests {
 
     #[test]
     fn default_config_round_trips_through_json() {
-        let json = otelbridge::config::default_json::<SpanStatsConfig>().expect("encodes");
-        let config: SpanStatsConfig = otelbridge::config::from_json(&json).expect("decodes");
-        assert_eq!(config, SpanStatsConfig::default());
+        let json = otelbridge::testing::default_config(&crate::factory()).expect("encodes");
+        assert_eq!(parse(&json).expect("decodes"), SpanStatsConfig::default());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use std::mem::ManuallyDrop;
 
-use crate::abi::OtbBuf;
+use crate::types::OtbBuf;
 
 /// The empty buffer: all zeros, so the host never sees a dangling non-NULL pointer.
 pub(crate) const EMPTY: OtbBuf = OtbBuf {

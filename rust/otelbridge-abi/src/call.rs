@@ -8,17 +8,17 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Poll, Waker};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use otelbridge::logging;
-use otelbridge::{Context, Error, ErrorKind, Outcome, ProcessOutcome, Signal, runtime};
+use otelbridge::private::{self, ProcessOutcome};
+use otelbridge::{Context, Error, ErrorKind, Outcome};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use crate::abi::{
-    OTB_OUTCOME_DROPPED, OTB_OUTCOME_EDITED, OTB_OUTCOME_REPLACED, OTB_OUTCOME_UNCHANGED,
-    OtbInstance, OtbPending, OtbPoll, OtbResult,
+use crate::instance::{InstanceState, OtbInstance};
+use crate::types::{
+    OTB_OUTCOME_DROPPED, OTB_OUTCOME_EDITED, OTB_OUTCOME_REPLACED, OTB_OUTCOME_UNCHANGED, OtbPoll,
+    OtbResult,
 };
-use crate::instance::InstanceState;
-use crate::{buffer, context, library, panic, status};
+use crate::{buffer, context, library, numbers, panic, status};
 
 /// What a call does.
 pub(crate) enum Work {
@@ -137,11 +137,11 @@ unsafe fn start_call(
     // holding this slice is dropped before the completion is reported (see PendingCall::finish).
     let future = unsafe { component_future(Arc::clone(&state), cx, work) };
     let mut call = Guarded {
-        future: Box::pin(logging::in_scope(state.scope.clone(), future)),
+        future: Box::pin(private::in_scope(state.scope.clone(), future)),
         state: Arc::clone(&state),
     };
 
-    let _runtime = runtime::handle().enter();
+    let _runtime = private::handle().enter();
     let mut task_cx = std::task::Context::from_waker(Waker::noop());
     match Pin::new(&mut call).poll(&mut task_cx) {
         Poll::Ready(outcome) => ready(outcome),
@@ -151,7 +151,7 @@ unsafe fn start_call(
                 token,
             });
             let finisher = Arc::clone(&pending);
-            runtime::handle().spawn(async move {
+            private::handle().spawn(async move {
                 let outcome = tokio::select! {
                     biased;
                     () = finisher.token.cancelled() => Err(Error::cancelled("the caller cancelled the call")),
@@ -181,7 +181,7 @@ unsafe fn component_future(
             data_len,
         } => {
             // SAFETY: guaranteed by the caller.
-            Some((Signal::from_u32(signal), unsafe {
+            Some((numbers::signal_of(signal), unsafe {
                 buffer::borrow::<'static>(data, data_len)
             }))
         }
@@ -192,7 +192,7 @@ unsafe fn component_future(
         match consume {
             Some((Some(signal), data)) => match state.instance.process(&cx, signal, data).await {
                 Ok(Outcome::Edited(edits)) if !library::host_applies_edits() => {
-                    otelbridge::edits::apply_encoded(&edits, signal, data)
+                    private::apply_encoded(&edits, signal, data)
                 }
                 outcome => outcome,
             },
@@ -378,7 +378,7 @@ fn to_result(outcome: CallResult) -> OtbResult {
         Ok(Outcome::Edited(edits)) => OtbResult {
             status: status::ok(),
             outcome: OTB_OUTCOME_EDITED,
-            data: buffer::from_vec(edits.into_bytes()),
+            data: buffer::from_vec(private::edits_into_bytes(edits)),
         },
         Ok(Outcome::Dropped) => OtbResult {
             status: status::ok(),
@@ -402,4 +402,9 @@ unsafe fn write_result(result: *mut OtbResult, outcome: CallResult) {
         Some(slot) => *slot = written,
         None => free_result(written),
     }
+}
+
+/// A call that returned `OTB_POLL_PENDING`. Opaque; released with `otelbridge_v1_pending_free`.
+pub struct OtbPending {
+    pub(crate) call: std::sync::Arc<PendingCall>,
 }

@@ -8,8 +8,8 @@
 
 use otelbridge::{Context, Error, ErrorKind, Metadata, TraceContext};
 
-use crate::abi::{OTB_CONTEXT_METADATA, OTB_CONTEXT_PEER_ADDR, OTB_CONTEXT_TRACE};
 use crate::buffer::push_string;
+use crate::types::{OTB_CONTEXT_METADATA, OTB_CONTEXT_PEER_ADDR, OTB_CONTEXT_TRACE};
 
 /// What the context records carry.
 #[derive(Debug, Default)]

@@ -3,18 +3,19 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use otelbridge::{Context, Downstream, Error, ErrorKind, Next, SendFuture, Signal, Signals};
+use otelbridge::private::{self, Downstream, SendFuture};
+use otelbridge::{Context, Error, ErrorKind, Next, Signal};
 use tokio::sync::oneshot;
 use tokio::time::Instant;
 
-use crate::abi::{OTB_STATUS_OK, OtbHostStatus};
-use crate::{buffer, context, library};
+use crate::types::{OTB_STATUS_OK, OtbHostStatus};
+use crate::{buffer, context, library, numbers};
 
 type Answer = oneshot::Sender<Result<(), Error>>;
 
 /// The `Next` of an instance whose sink is `sink`, for the signals in the mask `signals`.
 pub(crate) fn next(sink: u64, signals: u32) -> Next {
-    Next::new(Signals::from_bits(signals), HostDownstream { sink })
+    private::next(numbers::signals_of(signals), HostDownstream { sink })
 }
 
 struct HostDownstream {
@@ -40,7 +41,7 @@ impl Downstream for HostDownstream {
         unsafe {
             consume(
                 self.sink,
-                signal as u32,
+                numbers::signal(signal),
                 deadline_unix_nano(ctx.deadline()),
                 records.as_ptr(),
                 records.len(),
@@ -84,7 +85,7 @@ pub(crate) unsafe fn complete(completion: u64, status: *const OtbHostStatus) {
 unsafe fn to_error(status: &OtbHostStatus) -> Error {
     // SAFETY: guaranteed by the caller.
     let message = unsafe { buffer::borrow(status.message.ptr, status.message.len) };
-    let kind = match ErrorKind::from_u32(status.code) {
+    let kind = match numbers::error_kind_of(status.code) {
         Some(kind) if kind.is_permanent() == status.permanent => kind,
         _ if status.permanent => ErrorKind::Permanent,
         _ => ErrorKind::Retryable,

@@ -2,9 +2,8 @@
 
 use std::sync::{Arc, OnceLock};
 
-use otelbridge::logging::{self, LogScope};
-use otelbridge::runtime::Tasks;
-use otelbridge::{CreateSettings, Error, ErrorKind, Instance, Next};
+use otelbridge::private::{self, Instance, LogScope, Tasks};
+use otelbridge::{CreateSettings, Error, ErrorKind, Next};
 
 use crate::{library, log};
 
@@ -31,7 +30,7 @@ impl InstanceState {
         }
         let id = &self.scope.component_id;
         let tasks = if aborted == 1 { "task" } else { "tasks" };
-        logging::sync_in_scope(self.scope.clone(), || {
+        private::sync_in_scope(self.scope.clone(), || {
             tracing::warn!(
                 tasks = aborted as u64,
                 "{id}: {aborted} background {tasks} still running after shutdown; aborted"
@@ -79,16 +78,21 @@ pub(crate) fn create(
         tasks: Tasks::default(),
     };
     log::enable(log_level);
-    let instance = logging::sync_in_scope(scope.clone(), || {
+    let instance = private::sync_in_scope(scope.clone(), || {
         let mut settings = CreateSettings::new(id);
         if let Some(next) = next {
             settings = settings.with_next(next);
         }
-        factory.create(&settings, config_json)
+        private::create(factory, &settings, config_json)
     })?;
     Ok(Arc::new(InstanceState {
         instance,
         scope,
         failure: OnceLock::new(),
     }))
+}
+
+/// A created component instance. Opaque; released with `otelbridge_v1_instance_free`.
+pub struct OtbInstance {
+    pub(crate) state: std::sync::Arc<InstanceState>,
 }

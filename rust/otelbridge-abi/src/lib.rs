@@ -8,7 +8,11 @@
 //! otelbridge_abi::export_components![redact::factory(), heartbeat::factory()];
 //! ```
 //!
-//! The functions and types of the ABI live in [`abi`]; `ffi/README.md` states the protocol.
+//! The functions of the ABI live in [`abi`], its types and numbers in `types` (re-exported by
+//! [`abi`]); `ffi/README.md` states the protocol.
+
+// The one crate with `unsafe`: the workspace denies it everywhere else.
+#![allow(unsafe_code)]
 
 pub mod abi;
 mod buffer;
@@ -18,9 +22,11 @@ mod downstream;
 mod instance;
 mod library;
 mod log;
+mod numbers;
 mod panic;
 mod status;
 mod telemetry;
+mod types;
 
 /// With the `mimalloc` feature, the library's allocator. Go calls into Rust from any of its
 /// threads, and glibc's malloc handles a whole decoded batch (thousands of small allocations, then
@@ -42,6 +48,8 @@ pub use otelbridge;
 macro_rules! export_components {
     ($($factory:expr),* $(,)?) => {
         /// The components of this library, in registration order.
+        // An exported symbol: the ABI crate finds it at link time.
+        #[allow(unsafe_code)]
         #[unsafe(no_mangle)]
         pub fn __otelbridge_v1_components() -> ::std::vec::Vec<$crate::otelbridge::Factory> {
             ::std::vec![$($factory),*]

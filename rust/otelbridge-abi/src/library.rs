@@ -3,14 +3,14 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use otelbridge::runtime::{self, RuntimeSettings};
+use otelbridge::private::{self, RuntimeSettings};
 use otelbridge::{ComponentType, Error, ErrorKind, Factory};
 
-use crate::abi::{
+use crate::types::{
     OTELBRIDGE_ABI_MAJOR, OTELBRIDGE_ABI_MINOR, OtbComponentInfo, OtbHostCallbacks, OtbLibraryInfo,
     OtbStr,
 };
-use crate::{log, panic, telemetry};
+use crate::{log, numbers, panic, telemetry};
 
 unsafe extern "Rust" {
     /// The library's components, defined once per library by [`crate::export_components!`].
@@ -53,10 +53,10 @@ impl Registry {
                     ptr: f.type_name().as_ptr(),
                     len: f.type_name().len(),
                 },
-                kind: f.kind() as u32,
-                signals: f.signals().bits(),
-                signals_out: f.signals_out().bits(),
-                stability: f.stability() as u32,
+                kind: numbers::kind(f.kind()),
+                signals: numbers::signal_mask(f.signals()),
+                signals_out: numbers::signal_mask(f.signals_out()),
+                stability: numbers::stability(f.stability()),
             })
             .collect();
         Ok(Registry { factories, infos })
@@ -174,7 +174,7 @@ pub(crate) fn handshake(
 
 /// Sets the runtime's worker count before its first use.
 pub(crate) fn configure_runtime(worker_threads: u32) -> Result<(), Error> {
-    runtime::configure_worker_threads(worker_threads as usize)
+    private::configure_worker_threads(worker_threads as usize)
         .map_err(|err| Error::new(ErrorKind::Internal, err.to_string()))
 }
 
@@ -182,9 +182,9 @@ pub(crate) fn configure_runtime(worker_threads: u32) -> Result<(), Error> {
 pub(crate) fn configure_runtime_json(json: &[u8], validate_only: bool) -> Result<(), Error> {
     let settings = RuntimeSettings::from_json(json).map_err(Error::from)?;
     let outcome = if validate_only {
-        runtime::check(&settings)
+        private::check_runtime(&settings)
     } else {
-        runtime::configure(&settings)
+        private::configure_runtime(&settings)
     };
     outcome.map_err(|err| Error::new(ErrorKind::InvalidConfig, err.to_string()))
 }

@@ -8,14 +8,14 @@ use std::fmt;
 use std::sync::Once;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use otelbridge::logging;
+use otelbridge::private;
 use tracing::field::{Field, Visit};
 use tracing::level_filters::LevelFilter;
 use tracing::subscriber::Interest;
 use tracing::{Event, Level, Metadata, Subscriber};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 
-use crate::abi::{
+use crate::types::{
     OTB_LOG_DEBUG, OTB_LOG_ERROR, OTB_LOG_INFO, OTB_LOG_OFF, OTB_LOG_TRACE, OTB_LOG_WARN,
 };
 use crate::{buffer, library};
@@ -88,7 +88,7 @@ impl<S: Subscriber> Layer<S> for HostLayer {
             return;
         };
         let level = *event.metadata().level();
-        let (sink, max_level) = logging::with_current(|scope| match scope {
+        let (sink, max_level) = private::with_current(|scope| match scope {
             Some(scope) => (scope.sink, scope.max_level),
             None => (0, level_filter(DEFAULT_LEVEL.load(Ordering::Relaxed))),
         });

@@ -8,8 +8,8 @@ use std::sync::Once;
 
 use otelbridge::{Error, ErrorKind};
 
-use crate::abi::{OTB_STATUS_OK, OtbStatus};
-use crate::status;
+use crate::types::{OTB_STATUS_OK, OtbStatus};
+use crate::{numbers, status};
 
 thread_local! {
     /// Where the last panic on this thread happened, recorded by the hook for the status message.
@@ -69,7 +69,7 @@ pub(crate) fn guard_status(status: *mut OtbStatus, f: impl FnOnce() -> Result<()
     });
     let (code, written) = match result {
         Ok(()) => (OTB_STATUS_OK, status::ok()),
-        Err(err) => (err.kind() as u32, status::from_error(&err)),
+        Err(err) => (numbers::status_code(err.kind()), status::from_error(&err)),
     };
     // SAFETY: every exported function documents `status` as NULL or valid.
     unsafe { status::write(status, written) };

@@ -2,8 +2,8 @@
 
 use otelbridge::Error;
 
-use crate::abi::{OTB_STATUS_OK, OtbStatus};
-use crate::buffer;
+use crate::types::{OTB_STATUS_OK, OtbStatus};
+use crate::{buffer, numbers};
 
 /// The success status.
 pub(crate) fn ok() -> OtbStatus {
@@ -20,7 +20,7 @@ pub(crate) fn ok() -> OtbStatus {
 /// The status for `err`; its message becomes a buffer the host frees.
 pub(crate) fn from_error(err: &Error) -> OtbStatus {
     OtbStatus {
-        code: err.kind() as u32,
+        code: numbers::status_code(err.kind()),
         permanent: err.is_permanent(),
         grpc_code: err.grpc_code().unwrap_or(0),
         http_code: err.http_code().map_or(0, i32::from),

@@ -1,16 +1,17 @@
 //! Component status and metrics, forwarded to the host's callbacks.
 
-use otelbridge::telemetry::{self, Host, InstrumentKind, Status};
+use otelbridge::private::{self, Host, InstrumentKind};
+use otelbridge::telemetry::Status;
 
-use crate::abi::OtbHostCallbacks;
-use crate::buffer;
+use crate::types::OtbHostCallbacks;
+use crate::{buffer, numbers};
 
 /// The SDK's telemetry host, backed by the host's callbacks.
 struct CallbackHost(OtbHostCallbacks);
 
 /// Installs the host's telemetry callbacks into the SDK (once).
 pub(crate) fn install(callbacks: OtbHostCallbacks) {
-    let _ = telemetry::install_host(Box::new(CallbackHost(callbacks)));
+    let _ = private::install_host(Box::new(CallbackHost(callbacks)));
 }
 
 impl Host for CallbackHost {
@@ -18,7 +19,14 @@ impl Host for CallbackHost {
         if let Some(report) = self.0.report_status {
             let message = status.message();
             // SAFETY: the host reads the message during the call only.
-            unsafe { report(sink, status.code(), message.as_ptr(), message.len()) }
+            unsafe {
+                report(
+                    sink,
+                    numbers::component_status(status),
+                    message.as_ptr(),
+                    message.len(),
+                )
+            }
         }
     }
 
@@ -35,7 +43,7 @@ impl Host for CallbackHost {
             Some(create) => unsafe {
                 create(
                     sink,
-                    kind as u32,
+                    numbers::instrument_kind(kind),
                     name.as_ptr(),
                     name.len(),
                     description.as_ptr(),

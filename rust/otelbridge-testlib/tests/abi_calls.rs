@@ -1,6 +1,9 @@
 //! Calls that do work, driven as C would: lifecycle, outcomes, errors, panics, cancellation and
 //! deadlines, metadata and logs.
 
+// Drives the C ABI as a host does, which is unsafe by nature.
+#![allow(unsafe_code)]
+
 mod host;
 
 // Links the library that defines the component list.

@@ -1,5 +1,8 @@
 //! The library-level calls, driven as C would: version, handshake, registry, configs.
 
+// Drives the C ABI as a host does, which is unsafe by nature.
+#![allow(unsafe_code)]
+
 mod host;
 
 // Links the library that defines the component list.

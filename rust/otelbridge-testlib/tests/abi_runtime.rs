@@ -2,6 +2,9 @@
 //! Its own test binary, with one test, because the runtime is process-wide: the steps must run in
 //! this order, before and after its start.
 
+// Drives the C ABI as a host does, which is unsafe by nature.
+#![allow(unsafe_code)]
+
 mod host;
 
 // Links the library that defines the component list.
@@ -88,8 +91,8 @@ fn settings_are_fixed_by_the_first_configure_and_by_the_start() {
     // The first start runs the configured settings.
     let instance = host::create("probe", 2, "probe/runtime", "{}", 1).expect("created");
     assert_eq!(host::start(&instance).wait().code, OTB_STATUS_OK);
-    let running = otelbridge::runtime::running().expect("the start started the runtime");
-    assert_eq!(otelbridge::runtime::handle().metrics().num_workers(), 3);
+    let running = otelbridge::private::running_runtime().expect("the start started the runtime");
+    assert_eq!(otelbridge::private::handle().metrics().num_workers(), 3);
     assert_eq!(
         (running.worker_threads, running.thread_stack_size),
         (3, 1 << 20)

@@ -2,20 +2,19 @@
 
 use std::fmt;
 
-/// The kind of a collector component. The numeric values are part of the C ABI.
+/// The kind of a collector component.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[repr(u32)]
 pub enum Kind {
     /// Receives data from outside and pushes it into pipelines.
-    Receiver = 1,
+    Receiver,
     /// Transforms data inside a pipeline.
-    Processor = 2,
+    Processor,
     /// Sends data out of the collector.
-    Exporter = 3,
+    Exporter,
     /// Runs beside the pipelines (health, auth, storage).
-    Extension = 4,
+    Extension,
     /// Ends one pipeline and feeds another.
-    Connector = 5,
+    Connector,
 }
 
 impl fmt::Display for Kind {
@@ -30,32 +29,28 @@ impl fmt::Display for Kind {
     }
 }
 
-/// One telemetry signal. The numeric values are part of the C ABI.
+/// One telemetry signal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[repr(u32)]
 pub enum Signal {
     /// Spans.
-    Traces = 1,
+    Traces,
     /// Metric data points.
-    Metrics = 2,
+    Metrics,
     /// Log records.
-    Logs = 3,
+    Logs,
 }
 
 impl Signal {
-    /// Converts the ABI's numeric value back into a signal.
-    pub fn from_u32(value: u32) -> Option<Signal> {
-        match value {
-            1 => Some(Signal::Traces),
-            2 => Some(Signal::Metrics),
-            3 => Some(Signal::Logs),
-            _ => None,
-        }
-    }
+    /// Every signal, in the collector's order.
+    pub const ALL: [Signal; 3] = [Signal::Traces, Signal::Metrics, Signal::Logs];
 
-    /// The signal's bit in a [`Signals`] set.
-    pub const fn bit(self) -> u32 {
-        1 << (self as u32 - 1)
+    /// The signal's bit in a [`Signals`] set (the set's own encoding, not the ABI's).
+    const fn bit(self) -> u32 {
+        match self {
+            Signal::Traces => 1,
+            Signal::Metrics => 2,
+            Signal::Logs => 4,
+        }
     }
 }
 
@@ -69,7 +64,14 @@ impl fmt::Display for Signal {
     }
 }
 
-/// A set of signals, as a bit mask (bit 0 traces, bit 1 metrics, bit 2 logs).
+/// A set of signals.
+///
+/// ```
+/// use otelbridge::{Signal, Signals};
+/// let signals = Signals::TRACES.with(Signals::LOGS);
+/// assert!(signals.contains(Signal::Logs) && !signals.contains(Signal::Metrics));
+/// assert_eq!(signals.iter().collect::<Vec<_>>(), [Signal::Traces, Signal::Logs]);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Signals(u32);
 
@@ -95,36 +97,35 @@ impl Signals {
         self.0 & signal.bit() != 0
     }
 
-    /// The bit mask, as the C ABI carries it.
-    pub const fn bits(self) -> u32 {
-        self.0
+    /// The signals in the set, in the collector's order.
+    pub fn iter(self) -> impl Iterator<Item = Signal> {
+        Signal::ALL.into_iter().filter(move |s| self.contains(*s))
     }
+}
 
-    /// The set of a bit mask; unknown bits are ignored.
-    pub const fn from_bits(bits: u32) -> Signals {
-        Signals(bits & Signals::ALL.0)
+impl From<Signal> for Signals {
+    fn from(signal: Signal) -> Signals {
+        Signals(signal.bit())
     }
 }
 
 /// The stability level of a component, as the collector's `component.StabilityLevel` spells it.
-/// The numeric values are part of the C ABI and equal the collector's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[repr(u32)]
 pub enum Stability {
     /// Not marked.
-    Undefined = 0,
+    Undefined,
     /// No longer maintained.
-    Unmaintained = 1,
+    Unmaintained,
     /// To be removed.
-    Deprecated = 2,
+    Deprecated,
     /// Being built; may change or go away.
-    Development = 3,
+    Development,
     /// Usable, with breaking changes still possible.
-    Alpha = 4,
+    Alpha,
     /// Mostly stable.
-    Beta = 5,
+    Beta,
     /// Stable.
-    Stable = 6,
+    Stable,
 }
 
 /// A component type name that the collector accepts: `^[a-zA-Z][0-9a-zA-Z_]{0,62}$`.
@@ -190,11 +191,7 @@ mod tests {
         let s = Signals::TRACES.with(Signals::LOGS);
         assert!(s.contains(Signal::Traces) && s.contains(Signal::Logs));
         assert!(!s.contains(Signal::Metrics));
-        assert_eq!(Signals::ALL.bits(), 0b111);
-        assert_eq!(
-            Signal::from_u32(Signal::Metrics as u32),
-            Some(Signal::Metrics)
-        );
-        assert_eq!(Signal::from_u32(9), None);
+        assert_eq!(Signals::ALL.iter().collect::<Vec<_>>(), Signal::ALL);
+        assert_eq!(Signals::NONE.iter().count(), 0);
     }
 }

@@ -2,6 +2,11 @@
 
 use std::future::Future;
 
+use crate::factory::{
+    BoxFuture, ErasedInstance, Instance, KindOf, ProcessOutcome, by_signal, delegate_lifecycle,
+    instance,
+};
+use crate::{Batch, Kind, Outcome};
 use crate::{
     Config, Context, CreateSettings, Error, LogsBatch, MetricsBatch, Next, Signal, Signals,
     Stability, TracesBatch,
@@ -85,4 +90,50 @@ pub trait ConnectorFactory: Send + Sync + 'static {
 
 fn unsupported(signal: Signal) -> Error {
     Error::permanent(format!("this connector does not consume {signal}"))
+}
+
+// The bridge's side: the erased factory and instance of this kind.
+
+/// A connector factory as the type-erased [`Factory`](crate::Factory) holds it.
+pub(crate) struct AsConnector<F>(pub(crate) F);
+/// A created connector, type-erased.
+struct ConnectorInstance<C>(C);
+
+impl<F: ConnectorFactory> KindOf for AsConnector<F> {
+    type Config = F::Config;
+    const KIND: Kind = Kind::Connector;
+    const TYPE: &'static str = F::TYPE;
+    const STABILITY: Stability = F::STABILITY;
+    const SIGNALS: Signals = F::INPUTS;
+    const SIGNALS_OUT: Signals = F::OUTPUTS;
+    fn build(&self, settings: &CreateSettings, config: F::Config) -> Result<Instance, Error> {
+        let next = settings.take_next(Kind::Connector)?;
+        Ok(instance(ConnectorInstance(
+            self.0.create(settings, config, next)?,
+        )))
+    }
+}
+
+impl<C: Connector> ErasedInstance for ConnectorInstance<C> {
+    delegate_lifecycle!();
+    fn process<'a>(
+        &'a self,
+        ctx: &'a Context,
+        signal: Signal,
+        bytes: &'a [u8],
+    ) -> BoxFuture<'a, Result<ProcessOutcome, Error>> {
+        let c = &self.0;
+        by_signal!(
+            signal,
+            bytes,
+            |batch| c
+                .consume_traces(ctx, batch)
+                .await
+                .map(|()| Outcome::Dropped),
+            c.consume_metrics(ctx, batch)
+                .await
+                .map(|()| Outcome::Dropped),
+            c.consume_logs(ctx, batch).await.map(|()| Outcome::Dropped)
+        )
+    }
 }

@@ -11,7 +11,7 @@
 //! order they were made, and drops after every other edit, so dropping never shifts the indices
 //! of later edits.
 
-mod apply;
+pub(crate) mod apply;
 mod wire;
 
 use std::fmt;
@@ -19,7 +19,6 @@ use std::fmt;
 use crate::proto::common::v1::AnyValue;
 
 pub(crate) use apply::Editable;
-pub use apply::apply_encoded;
 
 /// Where an edit applies: one attribute map (or record) of the batch, by index.
 ///
@@ -378,13 +377,8 @@ impl Edits {
             .map(|edit| edit.expect("Edits holds only what it encoded"))
     }
 
-    /// The flat encoding, as the host receives it.
-    pub fn as_bytes(&self) -> &[u8] {
-        &self.wire
-    }
-
     /// Takes the flat encoding.
-    pub fn into_bytes(self) -> Vec<u8> {
+    pub(crate) fn into_bytes(self) -> Vec<u8> {
         self.wire
     }
 }

@@ -3,27 +3,24 @@
 use std::time::Duration;
 
 /// What went wrong, in the terms the collector's helpers act on.
-///
-/// The numeric values are part of the C ABI (they are the status codes, `0` being success).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[repr(u32)]
 pub enum ErrorKind {
     /// Retrying will not help: the data is dropped (`consumererror.NewPermanent` in Go).
-    Permanent = 1,
+    Permanent,
     /// The same data may succeed later, possibly after [`Error::retry_after`].
-    Retryable = 2,
+    Retryable,
     /// The caller gave up on the call.
-    Cancelled = 3,
+    Cancelled,
     /// The call's deadline passed before the work finished.
-    DeadlineExceeded = 4,
+    DeadlineExceeded,
     /// Out of a resource (memory, queue space, quota); the caller should slow down.
-    ResourceExhausted = 5,
+    ResourceExhausted,
     /// The configuration is invalid.
-    InvalidConfig = 6,
+    InvalidConfig,
     /// The component panicked; the instance is marked failed.
-    Panicked = 7,
+    Panicked,
     /// The caller broke the protocol (a bug in the bridge or its host, not in the data).
-    Internal = 8,
+    Internal,
 }
 
 impl ErrorKind {
@@ -36,21 +33,6 @@ impl ErrorKind {
                 | ErrorKind::Panicked
                 | ErrorKind::Internal
         )
-    }
-
-    /// Converts the ABI's numeric value back into a kind.
-    pub fn from_u32(value: u32) -> Option<ErrorKind> {
-        Some(match value {
-            1 => ErrorKind::Permanent,
-            2 => ErrorKind::Retryable,
-            3 => ErrorKind::Cancelled,
-            4 => ErrorKind::DeadlineExceeded,
-            5 => ErrorKind::ResourceExhausted,
-            6 => ErrorKind::InvalidConfig,
-            7 => ErrorKind::Panicked,
-            8 => ErrorKind::Internal,
-            _ => return None,
-        })
     }
 }
 
@@ -178,11 +160,7 @@ mod tests {
         assert!(Error::permanent("x").is_permanent());
         assert!(!Error::retryable("x").is_permanent());
         assert!(!Error::resource_exhausted("x").is_permanent());
-        for v in 1..=8 {
-            let kind = ErrorKind::from_u32(v).expect("every code maps to a kind");
-            assert_eq!(kind as u32, v);
-        }
-        assert_eq!(ErrorKind::from_u32(0), None);
+        assert!(ErrorKind::Panicked.is_permanent() && !ErrorKind::Cancelled.is_permanent());
     }
 
     #[test]

@@ -2,6 +2,11 @@
 
 use std::future::Future;
 
+use crate::factory::{
+    BoxFuture, ErasedInstance, Instance, KindOf, ProcessOutcome, by_signal, delegate_lifecycle,
+    instance,
+};
+use crate::{Batch, Kind, Outcome};
 use crate::{
     Config, Context, CreateSettings, Error, LogsBatch, MetricsBatch, Signal, Signals, Stability,
     TracesBatch,
@@ -90,4 +95,43 @@ pub trait ExporterFactory: Send + Sync + 'static {
 
 fn unsupported(signal: Signal) -> Error {
     Error::permanent(format!("this exporter does not handle {signal}"))
+}
+
+// The bridge's side: the erased factory and instance of this kind.
+
+/// A exporter factory as the type-erased [`Factory`](crate::Factory) holds it.
+pub(crate) struct AsExporter<F>(pub(crate) F);
+/// A created exporter, type-erased.
+struct ExporterInstance<E>(E);
+
+impl<F: ExporterFactory> KindOf for AsExporter<F> {
+    type Config = F::Config;
+    const KIND: Kind = Kind::Exporter;
+    const TYPE: &'static str = F::TYPE;
+    const STABILITY: Stability = F::STABILITY;
+    const SIGNALS: Signals = F::SIGNALS;
+    fn build(&self, settings: &CreateSettings, config: F::Config) -> Result<Instance, Error> {
+        Ok(instance(ExporterInstance(self.0.create(settings, config)?)))
+    }
+}
+
+impl<E: Exporter> ErasedInstance for ExporterInstance<E> {
+    delegate_lifecycle!();
+    fn process<'a>(
+        &'a self,
+        ctx: &'a Context,
+        signal: Signal,
+        bytes: &'a [u8],
+    ) -> BoxFuture<'a, Result<ProcessOutcome, Error>> {
+        let e = &self.0;
+        by_signal!(
+            signal,
+            bytes,
+            |batch| e.export_traces(ctx, batch).await.map(|()| Outcome::Dropped),
+            e.export_metrics(ctx, batch)
+                .await
+                .map(|()| Outcome::Dropped),
+            e.export_logs(ctx, batch).await.map(|()| Outcome::Dropped)
+        )
+    }
 }

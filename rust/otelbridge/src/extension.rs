@@ -2,7 +2,12 @@
 
 use std::future::Future;
 
+use crate::factory::{
+    BoxFuture, ErasedInstance, Instance, KindOf, ProcessOutcome, delegate_lifecycle, instance,
+    no_data_path,
+};
 use crate::{Config, Context, CreateSettings, Error, Stability};
+use crate::{Kind, Signal, Signals};
 
 /// An extension instance.
 pub trait Extension: Send + Sync + 'static {
@@ -34,4 +39,36 @@ pub trait ExtensionFactory: Send + Sync + 'static {
         settings: &CreateSettings,
         config: Self::Config,
     ) -> Result<Self::Extension, Error>;
+}
+
+// The bridge's side: the erased factory and instance of this kind.
+
+/// A extension factory as the type-erased [`Factory`](crate::Factory) holds it.
+pub(crate) struct AsExtension<F>(pub(crate) F);
+/// A created extension, type-erased.
+struct ExtensionInstance<E>(E);
+
+impl<F: ExtensionFactory> KindOf for AsExtension<F> {
+    type Config = F::Config;
+    const KIND: Kind = Kind::Extension;
+    const TYPE: &'static str = F::TYPE;
+    const STABILITY: Stability = F::STABILITY;
+    const SIGNALS: Signals = Signals::NONE;
+    fn build(&self, settings: &CreateSettings, config: F::Config) -> Result<Instance, Error> {
+        Ok(instance(ExtensionInstance(
+            self.0.create(settings, config)?,
+        )))
+    }
+}
+
+impl<E: Extension> ErasedInstance for ExtensionInstance<E> {
+    delegate_lifecycle!();
+    fn process<'a>(
+        &'a self,
+        _ctx: &'a Context,
+        signal: Signal,
+        _bytes: &'a [u8],
+    ) -> BoxFuture<'a, Result<ProcessOutcome, Error>> {
+        no_data_path(Kind::Extension, signal)
+    }
 }

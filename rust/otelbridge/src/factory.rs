@@ -5,16 +5,20 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use crate::config::{self, ConfigError};
+use crate::connector::AsConnector;
+use crate::exporter::AsExporter;
+use crate::extension::AsExtension;
+use crate::processor::AsProcessor;
+use crate::receiver::AsReceiver;
 use crate::{
-    Batch, Config, Connector, ConnectorFactory, Context, Error, ErrorKind, Exporter,
-    ExporterFactory, Extension, ExtensionFactory, Kind, Next, Outcome, Processor, ProcessorFactory,
-    Receiver, ReceiverFactory, Signal, Signals, Stability,
+    Config, ConnectorFactory, Context, Error, ErrorKind, ExporterFactory, ExtensionFactory, Kind,
+    Next, Outcome, ProcessorFactory, ReceiverFactory, Signal, Signals, Stability,
 };
 
 /// What a processor call gives back once erased: replaced batches are already encoded.
 pub type ProcessOutcome = Outcome<Vec<u8>>;
 
-type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// What the collector tells a component when it creates it.
 #[derive(Debug, Clone)]
@@ -43,12 +47,7 @@ impl CreateSettings {
         &self.id
     }
 
-    /// The next consumers, for a receiver or connector.
-    pub fn next(&self) -> Option<&Next> {
-        self.next.as_ref()
-    }
-
-    fn take_next(&self, kind: Kind) -> Result<Next, Error> {
+    pub(crate) fn take_next(&self, kind: Kind) -> Result<Next, Error> {
         self.next.clone().ok_or_else(|| {
             Error::new(
                 ErrorKind::Internal,
@@ -132,18 +131,22 @@ impl Factory {
     }
 
     /// The default config as JSON.
-    pub fn default_config_json(&self) -> Result<Vec<u8>, ConfigError> {
+    pub(crate) fn default_config_json(&self) -> Result<Vec<u8>, ConfigError> {
         self.inner.default_config_json()
     }
 
     /// Checks a JSON config: unknown fields, types, then the component's own validation.
-    pub fn validate_config_json(&self, json: &[u8]) -> Result<(), ConfigError> {
+    pub(crate) fn validate_config_json(&self, json: &[u8]) -> Result<(), ConfigError> {
         self.inner.validate_config_json(json)
     }
 
     /// Creates an instance from a JSON config. Has no side effects beyond the component's own
     /// `create`. Receivers and connectors need [`CreateSettings::with_next`].
-    pub fn create(&self, settings: &CreateSettings, config_json: &[u8]) -> Result<Instance, Error> {
+    pub(crate) fn create(
+        &self,
+        settings: &CreateSettings,
+        config_json: &[u8],
+    ) -> Result<Instance, Error> {
         self.inner.create(settings, config_json)
     }
 }
@@ -195,7 +198,7 @@ trait ErasedFactory: Send + Sync {
     fn create(&self, settings: &CreateSettings, json: &[u8]) -> Result<Instance, Error>;
 }
 
-trait ErasedInstance: Send + Sync {
+pub(crate) trait ErasedInstance: Send + Sync {
     fn start<'a>(&'a self, ctx: &'a Context) -> BoxFuture<'a, Result<(), Error>>;
     fn shutdown<'a>(&'a self, ctx: &'a Context) -> BoxFuture<'a, Result<(), Error>>;
     fn process<'a>(
@@ -208,15 +211,15 @@ trait ErasedInstance: Send + Sync {
 
 /// What the eraser needs of a factory of any kind; implemented by one wrapper per kind, since a
 /// type could implement several factory traits.
-trait KindOf: Send + Sync + 'static {
+pub(crate) trait KindOf: Send + Sync + 'static {
     type Config: Config;
     const KIND: Kind;
-    fn type_name(&self) -> &'static str;
-    fn stability(&self) -> Stability;
-    fn signals(&self) -> Signals;
-    fn signals_out(&self) -> Signals {
-        Signals::NONE
-    }
+    const TYPE: &'static str;
+    const STABILITY: Stability;
+    /// Consumed, or produced for a receiver.
+    const SIGNALS: Signals;
+    /// Produced, for a connector.
+    const SIGNALS_OUT: Signals = Signals::NONE;
     fn build(&self, settings: &CreateSettings, config: Self::Config) -> Result<Instance, Error>;
 }
 
@@ -224,19 +227,19 @@ struct Eraser<K>(K);
 
 impl<K: KindOf> ErasedFactory for Eraser<K> {
     fn type_name(&self) -> &'static str {
-        self.0.type_name()
+        K::TYPE
     }
     fn kind(&self) -> Kind {
         K::KIND
     }
     fn signals(&self) -> Signals {
-        self.0.signals()
+        K::SIGNALS
     }
     fn signals_out(&self) -> Signals {
-        self.0.signals_out()
+        K::SIGNALS_OUT
     }
     fn stability(&self) -> Stability {
-        self.0.stability()
+        K::STABILITY
     }
     fn default_config_json(&self) -> Result<Vec<u8>, ConfigError> {
         config::default_json::<K::Config>()
@@ -250,7 +253,7 @@ impl<K: KindOf> ErasedFactory for Eraser<K> {
     }
 }
 
-fn instance(erased: impl ErasedInstance + 'static) -> Instance {
+pub(crate) fn instance(erased: impl ErasedInstance + 'static) -> Instance {
     Instance {
         inner: Arc::new(erased),
     }
@@ -275,234 +278,26 @@ macro_rules! by_signal {
         }
     };
 }
+pub(crate) use by_signal;
 
-struct AsProcessor<F>(F);
-struct ProcessorInstance<P>(P);
-
-impl<F: ProcessorFactory> KindOf for AsProcessor<F> {
-    type Config = F::Config;
-    const KIND: Kind = Kind::Processor;
-    fn type_name(&self) -> &'static str {
-        F::TYPE
-    }
-    fn stability(&self) -> Stability {
-        F::STABILITY
-    }
-    fn signals(&self) -> Signals {
-        F::SIGNALS
-    }
-    fn build(&self, settings: &CreateSettings, config: F::Config) -> Result<Instance, Error> {
-        Ok(instance(ProcessorInstance(
-            self.0.create(settings, config)?,
-        )))
-    }
+/// `start` and `shutdown` of an erased instance, passed to the component's own.
+macro_rules! delegate_lifecycle {
+    () => {
+        fn start<'a>(&'a self, ctx: &'a Context) -> BoxFuture<'a, Result<(), Error>> {
+            Box::pin(self.0.start(ctx))
+        }
+        fn shutdown<'a>(&'a self, ctx: &'a Context) -> BoxFuture<'a, Result<(), Error>> {
+            Box::pin(self.0.shutdown(ctx))
+        }
+    };
 }
+pub(crate) use delegate_lifecycle;
 
-impl<P: Processor> ErasedInstance for ProcessorInstance<P> {
-    fn start<'a>(&'a self, ctx: &'a Context) -> BoxFuture<'a, Result<(), Error>> {
-        Box::pin(self.0.start(ctx))
-    }
-    fn shutdown<'a>(&'a self, ctx: &'a Context) -> BoxFuture<'a, Result<(), Error>> {
-        Box::pin(self.0.shutdown(ctx))
-    }
-    fn process<'a>(
-        &'a self,
-        ctx: &'a Context,
-        signal: Signal,
-        bytes: &'a [u8],
-    ) -> BoxFuture<'a, Result<ProcessOutcome, Error>> {
-        let p = &self.0;
-        by_signal!(
-            signal,
-            bytes,
-            |batch| Ok(p.process_traces(ctx, batch).await?.encode()),
-            Ok(p.process_metrics(ctx, batch).await?.encode()),
-            Ok(p.process_logs(ctx, batch).await?.encode())
-        )
-    }
-}
-
-struct AsExporter<F>(F);
-struct ExporterInstance<E>(E);
-
-impl<F: ExporterFactory> KindOf for AsExporter<F> {
-    type Config = F::Config;
-    const KIND: Kind = Kind::Exporter;
-    fn type_name(&self) -> &'static str {
-        F::TYPE
-    }
-    fn stability(&self) -> Stability {
-        F::STABILITY
-    }
-    fn signals(&self) -> Signals {
-        F::SIGNALS
-    }
-    fn build(&self, settings: &CreateSettings, config: F::Config) -> Result<Instance, Error> {
-        Ok(instance(ExporterInstance(self.0.create(settings, config)?)))
-    }
-}
-
-impl<E: Exporter> ErasedInstance for ExporterInstance<E> {
-    fn start<'a>(&'a self, ctx: &'a Context) -> BoxFuture<'a, Result<(), Error>> {
-        Box::pin(self.0.start(ctx))
-    }
-    fn shutdown<'a>(&'a self, ctx: &'a Context) -> BoxFuture<'a, Result<(), Error>> {
-        Box::pin(self.0.shutdown(ctx))
-    }
-    fn process<'a>(
-        &'a self,
-        ctx: &'a Context,
-        signal: Signal,
-        bytes: &'a [u8],
-    ) -> BoxFuture<'a, Result<ProcessOutcome, Error>> {
-        let e = &self.0;
-        by_signal!(
-            signal,
-            bytes,
-            |batch| e.export_traces(ctx, batch).await.map(|()| Outcome::Dropped),
-            e.export_metrics(ctx, batch)
-                .await
-                .map(|()| Outcome::Dropped),
-            e.export_logs(ctx, batch).await.map(|()| Outcome::Dropped)
-        )
-    }
-}
-
-struct AsConnector<F>(F);
-struct ConnectorInstance<C>(C);
-
-impl<F: ConnectorFactory> KindOf for AsConnector<F> {
-    type Config = F::Config;
-    const KIND: Kind = Kind::Connector;
-    fn type_name(&self) -> &'static str {
-        F::TYPE
-    }
-    fn stability(&self) -> Stability {
-        F::STABILITY
-    }
-    fn signals(&self) -> Signals {
-        F::INPUTS
-    }
-    fn signals_out(&self) -> Signals {
-        F::OUTPUTS
-    }
-    fn build(&self, settings: &CreateSettings, config: F::Config) -> Result<Instance, Error> {
-        let next = settings.take_next(Kind::Connector)?;
-        Ok(instance(ConnectorInstance(
-            self.0.create(settings, config, next)?,
-        )))
-    }
-}
-
-impl<C: Connector> ErasedInstance for ConnectorInstance<C> {
-    fn start<'a>(&'a self, ctx: &'a Context) -> BoxFuture<'a, Result<(), Error>> {
-        Box::pin(self.0.start(ctx))
-    }
-    fn shutdown<'a>(&'a self, ctx: &'a Context) -> BoxFuture<'a, Result<(), Error>> {
-        Box::pin(self.0.shutdown(ctx))
-    }
-    fn process<'a>(
-        &'a self,
-        ctx: &'a Context,
-        signal: Signal,
-        bytes: &'a [u8],
-    ) -> BoxFuture<'a, Result<ProcessOutcome, Error>> {
-        let c = &self.0;
-        by_signal!(
-            signal,
-            bytes,
-            |batch| c
-                .consume_traces(ctx, batch)
-                .await
-                .map(|()| Outcome::Dropped),
-            c.consume_metrics(ctx, batch)
-                .await
-                .map(|()| Outcome::Dropped),
-            c.consume_logs(ctx, batch).await.map(|()| Outcome::Dropped)
-        )
-    }
-}
-
-struct AsReceiver<F>(F);
-struct ReceiverInstance<R>(R);
-
-impl<F: ReceiverFactory> KindOf for AsReceiver<F> {
-    type Config = F::Config;
-    const KIND: Kind = Kind::Receiver;
-    fn type_name(&self) -> &'static str {
-        F::TYPE
-    }
-    fn stability(&self) -> Stability {
-        F::STABILITY
-    }
-    fn signals(&self) -> Signals {
-        F::SIGNALS
-    }
-    fn build(&self, settings: &CreateSettings, config: F::Config) -> Result<Instance, Error> {
-        let next = settings.take_next(Kind::Receiver)?;
-        Ok(instance(ReceiverInstance(
-            self.0.create(settings, config, next)?,
-        )))
-    }
-}
-
-impl<R: Receiver> ErasedInstance for ReceiverInstance<R> {
-    fn start<'a>(&'a self, ctx: &'a Context) -> BoxFuture<'a, Result<(), Error>> {
-        Box::pin(self.0.start(ctx))
-    }
-    fn shutdown<'a>(&'a self, ctx: &'a Context) -> BoxFuture<'a, Result<(), Error>> {
-        Box::pin(self.0.shutdown(ctx))
-    }
-    fn process<'a>(
-        &'a self,
-        _ctx: &'a Context,
-        signal: Signal,
-        _bytes: &'a [u8],
-    ) -> BoxFuture<'a, Result<ProcessOutcome, Error>> {
-        no_data_path(Kind::Receiver, signal)
-    }
-}
-
-struct AsExtension<F>(F);
-struct ExtensionInstance<E>(E);
-
-impl<F: ExtensionFactory> KindOf for AsExtension<F> {
-    type Config = F::Config;
-    const KIND: Kind = Kind::Extension;
-    fn type_name(&self) -> &'static str {
-        F::TYPE
-    }
-    fn stability(&self) -> Stability {
-        F::STABILITY
-    }
-    fn signals(&self) -> Signals {
-        Signals::NONE
-    }
-    fn build(&self, settings: &CreateSettings, config: F::Config) -> Result<Instance, Error> {
-        Ok(instance(ExtensionInstance(
-            self.0.create(settings, config)?,
-        )))
-    }
-}
-
-impl<E: Extension> ErasedInstance for ExtensionInstance<E> {
-    fn start<'a>(&'a self, ctx: &'a Context) -> BoxFuture<'a, Result<(), Error>> {
-        Box::pin(self.0.start(ctx))
-    }
-    fn shutdown<'a>(&'a self, ctx: &'a Context) -> BoxFuture<'a, Result<(), Error>> {
-        Box::pin(self.0.shutdown(ctx))
-    }
-    fn process<'a>(
-        &'a self,
-        _ctx: &'a Context,
-        signal: Signal,
-        _bytes: &'a [u8],
-    ) -> BoxFuture<'a, Result<ProcessOutcome, Error>> {
-        no_data_path(Kind::Extension, signal)
-    }
-}
-
-fn no_data_path<'a>(kind: Kind, signal: Signal) -> BoxFuture<'a, Result<ProcessOutcome, Error>> {
+/// The answer of a kind that has no data path (receivers and extensions) to a batch.
+pub(crate) fn no_data_path<'a>(
+    kind: Kind,
+    signal: Signal,
+) -> BoxFuture<'a, Result<ProcessOutcome, Error>> {
     Box::pin(async move {
         Err(Error::new(
             ErrorKind::Internal,

@@ -3,7 +3,7 @@
 //! Component authors log with the `tracing` macros. The bridge runs each call of a component
 //! inside a [`LogScope`] naming the component's logger on the Go side, so events reach that zap
 //! logger with their level and fields. Tasks started with [`crate::runtime::spawn`] inherit the
-//! scope (and are counted among the instance's [`Tasks`]); tasks started with `tokio::spawn` log to
+//! scope (and are counted among the instance's tasks); tasks started with `tokio::spawn` log to
 //! the bridge's own logger.
 
 use std::future::Future;
@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use tracing::level_filters::LevelFilter;
 
-use crate::runtime::Tasks;
+use crate::runtime::tasks::Tasks;
 
 /// Where the events of one component instance go, and the background tasks it started.
 #[derive(Debug, Clone)]
@@ -49,17 +49,6 @@ pub fn in_scope<F: Future>(scope: LogScope, future: F) -> impl Future<Output = F
 /// Runs `f` inside `scope`, on the calling thread.
 pub fn sync_in_scope<R>(scope: LogScope, f: impl FnOnce() -> R) -> R {
     SCOPE.sync_scope(scope, f)
-}
-
-/// Runs `future` inside the caller's scope, if it has one.
-pub fn in_current_scope<F: Future>(future: F) -> impl Future<Output = F::Output> {
-    let scope = with_current(|s| s.cloned());
-    async move {
-        match scope {
-            Some(scope) => SCOPE.scope(scope, future).await,
-            None => future.await,
-        }
-    }
 }
 
 #[cfg(test)]

@@ -45,7 +45,7 @@ impl std::fmt::Debug for Next {
 
 impl Next {
     /// Next consumers for `signals`, delivered by `downstream`.
-    pub fn new(signals: Signals, downstream: impl Downstream) -> Next {
+    pub(crate) fn new(signals: Signals, downstream: impl Downstream) -> Next {
         Next {
             signals,
             downstream: Arc::new(downstream),

@@ -2,9 +2,14 @@
 
 use std::future::Future;
 
+use crate::factory::{
+    BoxFuture, ErasedInstance, Instance, KindOf, ProcessOutcome, by_signal, delegate_lifecycle,
+    instance,
+};
 use crate::proto::{
     ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest,
 };
+use crate::{Batch, Kind};
 use crate::{
     Config, Context, CreateSettings, Error, LogsBatch, MetricsBatch, Outcome, Signal, Signals,
     Stability, TracesBatch,
@@ -84,4 +89,43 @@ pub trait ProcessorFactory: Send + Sync + 'static {
 
 fn unsupported(signal: Signal) -> Error {
     Error::permanent(format!("this processor does not handle {signal}"))
+}
+
+// The bridge's side: the erased factory and instance of this kind.
+
+/// A processor factory as the type-erased [`Factory`](crate::Factory) holds it.
+pub(crate) struct AsProcessor<F>(pub(crate) F);
+/// A created processor, type-erased.
+struct ProcessorInstance<P>(P);
+
+impl<F: ProcessorFactory> KindOf for AsProcessor<F> {
+    type Config = F::Config;
+    const KIND: Kind = Kind::Processor;
+    const TYPE: &'static str = F::TYPE;
+    const STABILITY: Stability = F::STABILITY;
+    const SIGNALS: Signals = F::SIGNALS;
+    fn build(&self, settings: &CreateSettings, config: F::Config) -> Result<Instance, Error> {
+        Ok(instance(ProcessorInstance(
+            self.0.create(settings, config)?,
+        )))
+    }
+}
+
+impl<P: Processor> ErasedInstance for ProcessorInstance<P> {
+    delegate_lifecycle!();
+    fn process<'a>(
+        &'a self,
+        ctx: &'a Context,
+        signal: Signal,
+        bytes: &'a [u8],
+    ) -> BoxFuture<'a, Result<ProcessOutcome, Error>> {
+        let p = &self.0;
+        by_signal!(
+            signal,
+            bytes,
+            |batch| Ok(p.process_traces(ctx, batch).await?.encode()),
+            Ok(p.process_metrics(ctx, batch).await?.encode()),
+            Ok(p.process_logs(ctx, batch).await?.encode())
+        )
+    }
 }

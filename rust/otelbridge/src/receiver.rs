@@ -2,7 +2,12 @@
 
 use std::future::Future;
 
+use crate::factory::{
+    BoxFuture, ErasedInstance, Instance, KindOf, ProcessOutcome, delegate_lifecycle, instance,
+    no_data_path,
+};
 use crate::{Config, Context, CreateSettings, Error, Next, Signals, Stability};
+use crate::{Kind, Signal};
 
 /// A receiver instance. The collector creates one per receiver id, whatever the number of
 /// pipelines it feeds: [`Next::signals`] says which signals they consume.
@@ -42,4 +47,37 @@ pub trait ReceiverFactory: Send + Sync + 'static {
         config: Self::Config,
         next: Next,
     ) -> Result<Self::Receiver, Error>;
+}
+
+// The bridge's side: the erased factory and instance of this kind.
+
+/// A receiver factory as the type-erased [`Factory`](crate::Factory) holds it.
+pub(crate) struct AsReceiver<F>(pub(crate) F);
+/// A created receiver, type-erased.
+struct ReceiverInstance<R>(R);
+
+impl<F: ReceiverFactory> KindOf for AsReceiver<F> {
+    type Config = F::Config;
+    const KIND: Kind = Kind::Receiver;
+    const TYPE: &'static str = F::TYPE;
+    const STABILITY: Stability = F::STABILITY;
+    const SIGNALS: Signals = F::SIGNALS;
+    fn build(&self, settings: &CreateSettings, config: F::Config) -> Result<Instance, Error> {
+        let next = settings.take_next(Kind::Receiver)?;
+        Ok(instance(ReceiverInstance(
+            self.0.create(settings, config, next)?,
+        )))
+    }
+}
+
+impl<R: Receiver> ErasedInstance for ReceiverInstance<R> {
+    delegate_lifecycle!();
+    fn process<'a>(
+        &'a self,
+        _ctx: &'a Context,
+        signal: Signal,
+        _bytes: &'a [u8],
+    ) -> BoxFuture<'a, Result<ProcessOutcome, Error>> {
+        no_data_path(Kind::Receiver, signal)
+    }
 }

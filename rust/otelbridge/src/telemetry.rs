@@ -15,10 +15,12 @@
 //! telemetry::report_status(telemetry::Status::RecoverableError("upstream is slow".into()));
 //! ```
 
+pub(crate) mod host;
+
 use std::marker::PhantomData;
-use std::sync::OnceLock;
 
 use crate::logging;
+use host::{HOST, InstrumentKind};
 
 /// A component's status, as the collector's `componentstatus` knows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,16 +36,6 @@ pub enum Status {
 }
 
 impl Status {
-    /// The ABI's number for the status.
-    pub fn code(&self) -> u32 {
-        match self {
-            Status::Ok => 1,
-            Status::RecoverableError(_) => 2,
-            Status::PermanentError(_) => 3,
-            Status::FatalError(_) => 4,
-        }
-    }
-
     /// The message of an error status, empty for `Ok`.
     pub fn message(&self) -> &str {
         match self {
@@ -51,44 +43,6 @@ impl Status {
             Status::RecoverableError(m) | Status::PermanentError(m) | Status::FatalError(m) => m,
         }
     }
-}
-
-/// The kinds of instrument. The numeric values are part of the C ABI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u32)]
-pub enum InstrumentKind {
-    /// A monotonic sum.
-    Counter = 1,
-    /// A sum that goes up and down.
-    UpDownCounter = 2,
-    /// A distribution of values.
-    Histogram = 3,
-    /// The last value.
-    Gauge = 4,
-}
-
-/// Where status and metrics go. The bridge installs one; component authors never implement it.
-pub trait Host: Send + Sync + 'static {
-    /// Reports `status` for the component whose logger is `sink`.
-    fn report_status(&self, sink: u64, status: &Status);
-    /// Creates an instrument for the component whose logger is `sink`; returns its id (0: none).
-    fn create_instrument(
-        &self,
-        sink: u64,
-        kind: InstrumentKind,
-        name: &str,
-        description: &str,
-        unit: &str,
-    ) -> u64;
-    /// Records `value` with `attributes` on instrument `id`.
-    fn record(&self, id: u64, value: f64, attributes: &[(&str, &str)]);
-}
-
-static HOST: OnceLock<Box<dyn Host>> = OnceLock::new();
-
-/// Installs the host (once per process); returns false if one was already installed.
-pub fn install_host(host: Box<dyn Host>) -> bool {
-    HOST.set(host).is_ok()
 }
 
 /// Reports the current component's status to the collector.
@@ -236,9 +190,11 @@ mod tests {
     }
 
     #[test]
-    fn statuses_have_codes_and_messages() {
-        assert_eq!((Status::Ok.code(), Status::Ok.message()), (1, ""));
-        let s = Status::PermanentError("disk full".into());
-        assert_eq!((s.code(), s.message()), (3, "disk full"));
+    fn statuses_have_messages() {
+        assert_eq!(Status::Ok.message(), "");
+        assert_eq!(
+            Status::PermanentError("disk full".into()).message(),
+            "disk full"
+        );
     }
 }

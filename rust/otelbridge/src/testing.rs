@@ -77,7 +77,7 @@ use crate::proto::{
     ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest,
 };
 
-pub use config::{check_default_config, config_error, parse_config};
+pub use config::{check_default_config, config_error, default_config, parse_config};
 pub use harness::{Harness, Processed, passed_on};
 pub use json::{
     JsonError, from_json, logs_from_json, metrics_from_json, to_json, to_json_pretty,

@@ -1,6 +1,8 @@
 //! A minimal host written against the C ABI only, as the Go shim uses it: raw pointers, the
 //! completion and log callbacks, and buffers freed exactly once.
 
+// Drives the C ABI as a host does, which is unsafe by nature.
+#![allow(unsafe_code)]
 #![allow(dead_code, missing_docs)]
 
 use std::ptr;

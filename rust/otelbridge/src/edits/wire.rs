@@ -409,7 +409,7 @@ mod tests {
     fn truncated_or_unknown_input_is_malformed_and_ends_the_reading() {
         let mut edits = Edits::new();
         edits.set(At::record(0, 0, 0), "k", "v");
-        let wire = edits.as_bytes();
+        let wire = edits.clone().into_bytes();
         for cut in 1..wire.len() {
             let read: Vec<_> = Reader::new(&wire[..cut]).collect();
             assert!(matches!(read.as_slice(), [Err(Malformed)]), "cut at {cut}");

@@ -77,3 +77,17 @@ pub fn check_default_config(factory: &Factory) -> Result<(), ConfigError> {
         )
     })
 }
+
+/// The factory's default config as the collector sees it: the JSON the Go shim turns into the
+/// component's default section (durations in Go's form, sizes as numbers).
+///
+/// ```
+/// # fn factory() -> otelbridge::Factory { otelbridge::testing::__doc::nop_processor() }
+/// assert_eq!(otelbridge::testing::default_config(&factory())?, "{}");
+/// # Ok::<(), otelbridge::ConfigError>(())
+/// ```
+pub fn default_config(factory: &Factory) -> Result<String, ConfigError> {
+    let json = factory.default_config_json()?;
+    String::from_utf8(json)
+        .map_err(|err| ConfigError::new("", format!("the default config is not UTF-8: {err}")))
+}

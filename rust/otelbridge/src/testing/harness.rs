@@ -6,11 +6,12 @@ use std::sync::{Mutex, PoisonError};
 
 use tracing::level_filters::LevelFilter;
 
+use crate::factory::Instance;
 use crate::logging::{self, LogScope};
-use crate::runtime::{self, Tasks};
+use crate::runtime::shared::handle;
+use crate::runtime::tasks::Tasks;
 use crate::{
-    Context, CreateSettings, Edits, Error, ErrorKind, ExportRequest, Factory, Instance, Kind,
-    Outcome, ProcessOutcome, Signal,
+    Context, CreateSettings, Edits, Error, ErrorKind, ExportRequest, Factory, Kind, Outcome, Signal,
 };
 
 use super::OtlpRequest;
@@ -434,7 +435,7 @@ impl Harness {
         ctx: &Context,
         signal: Signal,
         bytes: Vec<u8>,
-    ) -> Result<ProcessOutcome, Error> {
+    ) -> Result<Outcome<Vec<u8>>, Error> {
         if *self.phase.lock().unwrap_or_else(PoisonError::into_inner) != Phase::Started {
             return Err(self.misuse("is called only between start and shutdown"));
         }
@@ -489,7 +490,7 @@ impl Harness {
     {
         let deadline = ctx.deadline();
         let future = work(self.instance.clone(), ctx.clone());
-        let task = runtime::handle().spawn(logging::in_scope(self.scope.clone(), async move {
+        let task = handle().spawn(logging::in_scope(self.scope.clone(), async move {
             match deadline {
                 None => future.await,
                 Some(deadline) => tokio::time::timeout_at(deadline, future)

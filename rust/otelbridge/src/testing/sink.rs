@@ -5,10 +5,11 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use prost::Message;
 
+use crate::next::{Downstream, SendFuture};
 use crate::proto::{
     ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest,
 };
-use crate::{Context, Downstream, Error, Next, SendFuture, Signal, Signals};
+use crate::{Context, Error, Next, Signal, Signals};
 
 use super::OtlpRequest;
 

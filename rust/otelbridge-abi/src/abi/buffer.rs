@@ -1,0 +1,22 @@
+//! Buffers the host owns, and the no-op that measures a crossing.
+
+use std::ffi::c_void;
+
+use crate::types::OtbBuf;
+use crate::{buffer, panic};
+
+/// Releases a buffer Rust handed to the host. An empty buffer is ignored.
+///
+/// # Safety
+/// `buf` must come from this library, unchanged, and not be freed before.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn otelbridge_v1_buf_free(buf: OtbBuf) {
+    // SAFETY: the caller passes a buffer this library made.
+    panic::guard_unit(|| unsafe { buffer::free(buf) })
+}
+
+/// Does nothing: measures the fixed cost of a call into the library.
+#[unsafe(no_mangle)]
+pub extern "C" fn otelbridge_v1_nop(arg: *mut c_void) -> *mut c_void {
+    arg
+}
