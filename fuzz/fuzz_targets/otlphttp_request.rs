@@ -542,16 +542,12 @@ fn expect(request: &Request) -> (Expect, Option<Vec<u8>>) {
     }
 }
 
-/// Sends `request` on a fresh connection and reads until the receiver closes; with `half_close`,
-/// shuts the write half once sent, so that a request cut short ends at once instead of after
-/// `read_timeout`. Returns the client's address and everything the receiver sent.
-///
-/// Structured requests are whole and never half-close: hyper, as the receiver sets it up
-/// (`half_close` off), treats the end of the client's stream while a request is served as the
-/// client gone, and drops the request: no answer, though the batch may have reached the pipeline
-/// already (with a pipeline that takes 1 ms, nearly always). Raw requests half-close, so their
-/// oracle allows a missing answer.
-fn exchange(addr: SocketAddr, request: &[u8], half_close: bool) -> (SocketAddr, Vec<u8>) {
+/// Sends `request` on a fresh connection, shuts the write half once sent (so a request cut short
+/// ends at once instead of after `read_timeout`), and reads until the receiver closes. Returns
+/// the client's address and everything the receiver sent. A whole request is answered although
+/// the client half-closed, as Go's receiver answers it (the receiver's `half_close`; this target
+/// found it dropping them).
+fn exchange(addr: SocketAddr, request: &[u8]) -> (SocketAddr, Vec<u8>) {
     let mut stream = TcpStream::connect(addr).expect("connects to the receiver");
     let local = stream.local_addr().expect("local address");
     stream.set_read_timeout(Some(HANG)).expect("timeout");
@@ -560,9 +556,7 @@ fn exchange(addr: SocketAddr, request: &[u8], half_close: bool) -> (SocketAddr, 
     // then the rest cannot be written, and its answer is still there to read.
     match stream.write_all(request) {
         Ok(()) => {
-            if half_close {
-                let _ = stream.shutdown(Shutdown::Write);
-            }
+            let _ = stream.shutdown(Shutdown::Write);
         }
         Err(err) => assert!(
             matches!(
@@ -619,7 +613,7 @@ fn oks(answers: &[u8]) -> usize {
 fn structured(server: &Server, request: Request) {
     let bytes = request.to_bytes(server.addr);
     let (expected, body) = expect(&request);
-    let (local, answer) = exchange(server.addr, &bytes, false);
+    let (local, answer) = exchange(server.addr, &bytes);
     let sent = std::mem::take(&mut *server.sent.lock().expect("lock"));
     let what = || {
         format!(
@@ -696,7 +690,7 @@ fn structured(server: &Server, request: Request) {
 }
 
 fn raw(server: &Server, bytes: &[u8]) {
-    let (_, answer) = exchange(server.addr, bytes, true);
+    let (_, answer) = exchange(server.addr, bytes);
     let sent = std::mem::take(&mut *server.sent.lock().expect("lock"));
     assert!(
         sent.len() <= oks(&answer),

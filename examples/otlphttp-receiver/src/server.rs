@@ -9,10 +9,10 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
+use otelbridge::CancellationToken;
 use otelbridge::{Error, runtime};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
-use tokio_util::sync::CancellationToken;
 
 use crate::handler::{self, Shared};
 
@@ -109,7 +109,10 @@ async fn accept(
     let connections = GracefulShutdown::new();
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
-        .header_read_timeout(shared.read_timeout);
+        .header_read_timeout(shared.read_timeout)
+        // A client may shut its write side after the request and wait for the answer (Go's
+        // receiver answers it); without this, hyper drops the request unanswered at that EOF.
+        .half_close(true);
     loop {
         let accepted = tokio::select! {
             biased;

@@ -255,3 +255,52 @@ async fn shutdown_without_a_deadline_gives_up_after_the_default_one() {
         "{err}"
     );
 }
+
+/// A client may shut its write side once the request is sent (a half-close) and still wait
+/// for the answer; Go's receiver answers it. Found by the otlphttp_request fuzz target: the
+/// receiver dropped such requests unanswered, often after the pipeline had taken the batch, so
+/// the client sent it again.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_client_that_half_closes_after_its_request_still_gets_the_answer() {
+    let (arrived, mut arrivals) = mpsc::unbounded_channel();
+    // The pipeline takes a moment, so the client's FIN arrives while the request is served.
+    let next = Next::from_fn(Signals::ALL, move |_, _, _| {
+        let _ = arrived.send(());
+        async {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+            Ok(())
+        }
+    });
+    let (receiver, addr) = start(OtlpHttpConfig::default(), next).await;
+    let body = traces();
+    const REQUESTS: usize = 20;
+    let mut unanswered = 0;
+    for _ in 0..REQUESTS {
+        let mut stream = TcpStream::connect(addr).await.expect("connects");
+        let mut request = head(body.len(), "Connection: close\r\n");
+        request.extend_from_slice(&body);
+        stream.write_all(&request).await.expect("writes");
+        stream.shutdown().await.expect("half-closes");
+        let seen = timeout(TEST_DEADLINE, read_to_close(&mut stream))
+            .await
+            .expect("the connection ends");
+        if !seen.starts_with("HTTP/1.1 200 ") {
+            unanswered += 1;
+        }
+    }
+    let mut delivered = 0;
+    while arrivals.try_recv().is_ok() {
+        delivered += 1;
+    }
+    assert_eq!(
+        unanswered, 0,
+        "{unanswered} of {REQUESTS} half-closed requests got no 200"
+    );
+    assert_eq!(
+        delivered, REQUESTS,
+        "each request reached the pipeline once"
+    );
+    shutdown(&receiver, Context::background())
+        .await
+        .expect("stops");
+}
