@@ -72,7 +72,7 @@ func init() {
 	for _, name := range []string{"std", "core", "alloc", "proc_macro", "test"} {
 		reservedNames[name] = "the name of a Rust built-in crate"
 	}
-	for _, name := range []string{"otelbridge", "serde", "tracing", "tokio", "tokio_util"} {
+	for _, name := range []string{"otelbridge", "serde", "tracing", "tokio"} {
 		reservedNames[name] = "the name of a crate the component depends on"
 	}
 }

@@ -3,10 +3,10 @@
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
+use otelbridge::CancellationToken;
 use otelbridge::tokio::task::JoinHandle;
 use otelbridge::tokio::time::{self, MissedTickBehavior};
 use otelbridge::{Config, Context, Error, ErrorKind, Extension};
-use tokio_util::sync::CancellationToken;
 
 use crate::config::HeartbeatConfig;
 use crate::health::{Health, SharedHealth};

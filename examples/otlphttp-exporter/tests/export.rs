@@ -6,6 +6,7 @@ use std::io::Read;
 use std::time::Duration;
 
 use flate2::read::GzDecoder;
+use otelbridge::CancellationToken;
 use otelbridge::prost::Message;
 use otelbridge::proto::logs::v1::{LogRecord, ResourceLogs, ScopeLogs};
 use otelbridge::proto::metrics::v1::{Metric, ResourceMetrics, ScopeMetrics};
@@ -17,7 +18,6 @@ use otelbridge::testing::Harness;
 use otelbridge::{Batch, Context, Error, ErrorKind, Exporter, Outcome, Signal};
 use otlphttp_exporter::{Compression, OtlpHttpConfig, OtlpHttpExporter};
 use tokio::time::Instant;
-use tokio_util::sync::CancellationToken;
 
 use backend::{Backend, Reply};
 

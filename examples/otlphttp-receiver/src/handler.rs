@@ -10,9 +10,9 @@ use bytes::Bytes;
 use http::header::CONTENT_TYPE;
 use http::{HeaderMap, Method, Request, StatusCode};
 use hyper::body::Body;
+use otelbridge::CancellationToken;
 use otelbridge::tokio::sync::Semaphore;
 use otelbridge::{Context, Metadata, Next, Signal};
-use tokio_util::sync::CancellationToken;
 
 use crate::answer::{self, PROTOBUF, Reply};
 use crate::body::{self, BodyError, Encoding};

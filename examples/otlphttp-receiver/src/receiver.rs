@@ -3,9 +3,9 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use otelbridge::CancellationToken;
 use otelbridge::tokio::sync::{Mutex, Semaphore};
 use otelbridge::{Config, Context, Error, ErrorKind, Next, Receiver};
-use tokio_util::sync::CancellationToken;
 
 use crate::config::OtlpHttpConfig;
 use crate::handler::Shared;

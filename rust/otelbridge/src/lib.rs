@@ -94,17 +94,6 @@ pub use processor::{Processor, ProcessorFactory};
 pub use receiver::{Receiver, ReceiverFactory};
 pub use request::ExportRequest;
 
-/// The README's examples, compiled and run as doctests so they cannot rot.
-#[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
-pub struct ReadmeDoctests;
-
-/// The guide's examples (`docs/guide.md`), compiled and run as doctests with the `testing`
-/// feature, which this crate's own tests always have.
-#[cfg(all(doctest, feature = "testing"))]
-#[doc = include_str!("../../../docs/guide.md")]
-pub struct GuideDoctests;
-
 /// The OTLP request types that cross the boundary, re-exported from `opentelemetry-proto` 0.33.
 ///
 /// With this crate's `serde` feature (opentelemetry-proto's `with-serde`), they implement
@@ -121,3 +110,6 @@ pub mod proto {
 pub use prost;
 /// Re-exported so component crates and the ABI crate agree on one version.
 pub use tokio;
+/// What [`Context::with_cancellation`] takes and [`Context::cancellation_token`] gives: tokio-util's
+/// token, re-exported so a component needs no dependency of its own to stop its tasks with one.
+pub use tokio_util::sync::CancellationToken;

@@ -16,7 +16,7 @@
 //!   [`to_json_pretty`]; from prost values, pass the request itself to the [`Harness`];
 //! - a [`Harness`] that runs a component of any kind through create, start, calls and shutdown
 //!   as the bridge does (the same [`Factory`](crate::Factory) and
-//!   [`Instance`](crate::Instance), on the shared runtime, in the component's log scope, with its
+//!   instance, on the shared runtime, in the component's log scope, with its
 //!   leftover tasks aborted after shutdown), and resolves a processor's edits into the batch the
 //!   collector passes on ([`Processed`], [`passed_on`]);
 //! - a recording [`Sink`] whose [`Sink::next`] is the [`Next`](crate::Next) of a receiver or

@@ -29,7 +29,7 @@ enum Phase {
 /// [`Harness::create`] goes through the component's [`Factory`] with a JSON config, as the
 /// collector does: unknown fields, types and [`Config::validate`](crate::Config::validate) are
 /// checked, and `create` runs in the component's log scope. Every later call runs on the shared
-/// otelbridge runtime in that scope (so [`runtime::spawn`] counts the component's tasks and
+/// otelbridge runtime in that scope (so [`runtime::spawn`](crate::runtime::spawn) counts the component's tasks and
 /// `tracing` events belong to it), within the [`Context`]'s deadline when it has one. Calls are
 /// accepted only between [`Harness::start`] and [`Harness::shutdown`], which the collector never
 /// breaks; once shutdown has ended, the tasks the component left running are aborted, as the
@@ -450,7 +450,7 @@ impl Harness {
         .await
     }
 
-    /// How many tasks the instance started with [`runtime::spawn`] still run.
+    /// How many tasks the instance started with [`runtime::spawn`](crate::runtime::spawn) still run.
     ///
     /// ```
     /// # use otelbridge::testing::Harness;
