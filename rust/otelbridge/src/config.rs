@@ -17,6 +17,42 @@ use crate::lenient::Lenient;
 /// Derive `Serialize`, `Deserialize` and `Default` (the default is what an operator gets for an
 /// empty section), mark the struct `#[serde(deny_unknown_fields, default)]`, and override
 /// [`Config::validate`] for checks serde cannot express.
+///
+/// ```
+/// use otelbridge::{Config, ConfigError};
+///
+/// /// `processors: { sample: { ratio: 0.25 } }`
+/// #[derive(Debug, serde::Serialize, serde::Deserialize)]
+/// #[serde(deny_unknown_fields, default)]
+/// struct SampleConfig {
+///     /// The share of traces kept, from 0 to 1 (default = 1).
+///     ratio: f64,
+/// }
+///
+/// impl Default for SampleConfig {
+///     fn default() -> Self {
+///         SampleConfig { ratio: 1.0 }
+///     }
+/// }
+///
+/// impl Config for SampleConfig {
+///     fn validate(&self) -> Result<(), ConfigError> {
+///         if !(0.0..=1.0).contains(&self.ratio) {
+///             return Err(ConfigError::new("ratio", "must be between 0 and 1"));
+///         }
+///         Ok(())
+///     }
+/// }
+///
+/// use otelbridge::testing::parse_config; // reads the section as the collector does
+/// assert_eq!(parse_config::<SampleConfig>("")?.ratio, 1.0, "an empty section");
+/// assert_eq!(parse_config::<SampleConfig>(r#"{"ratio":0.25}"#)?.ratio, 0.25);
+/// let err = parse_config::<SampleConfig>(r#"{"ratio":2}"#).expect_err("out of range");
+/// assert_eq!(err.to_string(), "ratio: must be between 0 and 1");
+/// let err = parse_config::<SampleConfig>(r#"{"ration":0.5}"#).expect_err("misspelt");
+/// assert_eq!(err.path(), "ration");
+/// # Ok::<(), ConfigError>(())
+/// ```
 pub trait Config: Serialize + DeserializeOwned + Default + Send + Sync + 'static {
     /// Checks the values after deserialization. Report the field's path in the error.
     fn validate(&self) -> Result<(), ConfigError> {

@@ -19,6 +19,40 @@ use crate::{
 ///
 /// The error a `consume_*` method returns goes back to the component that fed it, so a connector
 /// that sends synchronously passes its next consumer's backpressure upstream.
+///
+/// ```
+/// use otelbridge::{Connector, Context, Error, LogsBatch, Next, Signal};
+///
+/// /// Passes each logs batch on to the pipelines it feeds, as it came.
+/// struct Forward {
+///     next: Next,
+/// }
+///
+/// impl Connector for Forward {
+///     async fn consume_logs(&self, ctx: &Context, batch: LogsBatch<'_>) -> Result<(), Error> {
+///         // Awaited before returning: the next pipeline's answer goes back upstream.
+///         self.next.send_encoded(ctx, Signal::Logs, batch.bytes().to_vec()).await
+///     }
+/// }
+///
+/// # use otelbridge::prost::Message;
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use otelbridge::Signals;
+/// use otelbridge::testing::{self, Sink};
+/// let sink = Sink::new(); // the pipelines the connector feeds
+/// let forward = Forward { next: sink.next(Signals::LOGS) };
+/// let logs = testing::logs_from_json(r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{}]}]}]}"#)?;
+/// let (ctx, bytes) = (Context::background(), logs.encode_to_vec()); // as the collector calls it
+/// forward.consume_logs(&ctx, LogsBatch::from_bytes(&bytes)).await?;
+/// assert_eq!(sink.logs(), vec![logs]);
+///
+/// sink.answer_with(|_| Err(Error::retryable("queue full")));
+/// let err = forward.consume_logs(&ctx, LogsBatch::from_bytes(&bytes)).await;
+/// assert_eq!(err.expect_err("refused downstream").message(), "queue full");
+/// # Ok(())
+/// # }
+/// ```
 pub trait Connector: Send + Sync + 'static {
     /// Starts the connector before the first batch. The default does nothing.
     fn start(&self, ctx: &Context) -> impl Future<Output = Result<(), Error>> + Send {
@@ -65,6 +99,62 @@ pub trait Connector: Send + Sync + 'static {
 }
 
 /// Makes connectors of one type from their config.
+///
+/// ```
+/// use otelbridge::{Config, ConnectorFactory, CreateSettings, Error, Factory, Next, Signals};
+/// use otelbridge::Stability;
+/// # use otelbridge::{Connector, Context, LogsBatch, Signal};
+///
+/// #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+/// #[serde(deny_unknown_fields, default)]
+/// struct ForwardConfig {}
+///
+/// impl Config for ForwardConfig {}
+///
+/// /// Passes each logs batch on (as in the example of `Connector`).
+/// struct Forward {
+///     next: Next,
+/// }
+/// # impl Connector for Forward {
+/// #     async fn consume_logs(&self, ctx: &Context, batch: LogsBatch<'_>) -> Result<(), Error> {
+/// #         self.next.send_encoded(ctx, Signal::Logs, batch.bytes().to_vec()).await
+/// #     }
+/// # }
+///
+/// struct ForwardFactory;
+///
+/// impl ConnectorFactory for ForwardFactory {
+///     type Config = ForwardConfig;
+///     type Connector = Forward;
+///     const TYPE: &'static str = "forwardlogs";
+///     const STABILITY: Stability = Stability::Development;
+///     const INPUTS: Signals = Signals::LOGS; // ends logs pipelines,
+///     const OUTPUTS: Signals = Signals::LOGS; // feeds logs pipelines
+///
+///     fn create(&self, _: &CreateSettings, _: ForwardConfig, next: Next) -> Result<Forward, Error> {
+///         Ok(Forward { next })
+///     }
+/// }
+///
+/// /// What the component crate exposes.
+/// pub fn factory() -> Factory {
+///     Factory::connector(ForwardFactory)
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use otelbridge::testing::{self, Harness, Sink};
+/// assert_eq!((factory().signals(), factory().signals_out()), (Signals::LOGS, Signals::LOGS));
+/// let sink = Sink::new(); // the pipelines the connector feeds
+/// let settings = CreateSettings::new("forwardlogs").with_next(sink.next(Signals::LOGS));
+/// let forward = Harness::started_with(&factory(), &settings, "").await?;
+/// let logs = testing::logs_from_json(r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{}]}]}]}"#)?;
+/// forward.consume(&logs).await?;
+/// assert_eq!(sink.logs(), vec![logs]);
+/// forward.shutdown().await?;
+/// # Ok(())
+/// # }
+/// ```
 pub trait ConnectorFactory: Send + Sync + 'static {
     /// The config type.
     type Config: Config;

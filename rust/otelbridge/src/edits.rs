@@ -24,6 +24,23 @@ pub(crate) use apply::Editable;
 ///
 /// "Record" means a span, a metric or a log record, as the signal has them. A metric's record
 /// attributes are its `metadata`.
+///
+/// ```
+/// use otelbridge::{At, Edits, Outcome, testing};
+/// let received = testing::traces_from_json(r#"{"resourceSpans":[{"scopeSpans":[{"spans":[
+///     {"name":"a"},{"name":"b","events":[{"name":"retry"},{"name":"exception"}]}]}]}]}"#)?;
+/// let at = At::event(0, 0, 1, 1); // resource_spans[0].scope_spans[0].spans[1].events[1]
+/// assert_eq!(at, At::Event { resource: 0, scope: 0, span: 1, event: 1 });
+/// assert_eq!(at.to_string(), "event 0/0/1/1");
+///
+/// let mut edits = Edits::new();
+/// edits.set(at, "exception.escaped", true).set(At::record(0, 0, 1), "error", true);
+/// let output = testing::passed_on(Outcome::Edited(edits), &received)?.expect("not dropped");
+/// let span = &output.resource_spans[0].scope_spans[0].spans[1];
+/// assert_eq!(span.events[1].attributes[0].key, "exception.escaped");
+/// assert_eq!(span.attributes[0].key, "error");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum At {
     /// `resource_*[resource].resource`.
@@ -214,6 +231,31 @@ impl fmt::Display for At {
 }
 
 /// A value an edit sets.
+///
+/// Strings, integers, doubles, booleans and `AnyValue`s convert into it, so [`Edits::set`] takes
+/// them as they are.
+///
+/// ```
+/// use otelbridge::proto::common::v1::{AnyValue, ArrayValue, any_value::Value};
+/// use otelbridge::{At, EditValue, Edits, Outcome, testing};
+/// assert_eq!(EditValue::from("GET"), EditValue::Str("GET".to_owned()));
+/// assert_eq!(EditValue::from(200_i64), EditValue::Int(200));
+///
+/// let text = |s: &str| AnyValue { value: Some(Value::StringValue(s.into())) };
+/// let roles = Value::ArrayValue(ArrayValue { values: vec![text("admin"), text("dev")] });
+/// let received = r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{}]}]}]}"#;
+/// let received = testing::logs_from_json(received)?;
+/// let mut edits = Edits::new();
+/// edits
+///     .set(At::record(0, 0, 0), "user.roles", AnyValue { value: Some(roles.clone()) })
+///     .set(At::record(0, 0, 0), "digest", EditValue::Bytes(vec![0xde, 0xad]));
+/// let output = testing::passed_on(Outcome::Edited(edits), &received)?.expect("not dropped");
+/// let attributes = &output.resource_logs[0].scope_logs[0].log_records[0].attributes;
+/// assert_eq!(attributes[0].value.as_ref().and_then(|v| v.value.clone()), Some(roles));
+/// let digest = attributes[1].value.as_ref().and_then(|v| v.value.clone());
+/// assert_eq!(digest, Some(Value::BytesValue(vec![0xde, 0xad])));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum EditValue {
     /// A string.
@@ -267,6 +309,26 @@ impl From<AnyValue> for EditValue {
 }
 
 /// One edit, as [`Edits::iter`] reads it back.
+///
+/// A test can check the edits a processor made without applying them:
+///
+/// ```
+/// use otelbridge::edits::Edit;
+/// use otelbridge::{At, EditValue, Edits};
+/// let mut edits = Edits::new(); // what a processor answered
+/// edits.set(At::resource(0), "env", "prod").drop(At::record(0, 0, 2));
+///
+/// let made: Vec<Edit<'_>> = edits.iter().collect();
+/// assert_eq!(made[0], Edit::Set { at: At::resource(0), key: "env", value: EditValue::from("prod") });
+/// let dropped: Vec<At> = edits
+///     .iter()
+///     .filter_map(|edit| match edit {
+///         Edit::Drop { at } => Some(at),
+///         _ => None,
+///     })
+///     .collect();
+/// assert_eq!(dropped, [At::record(0, 0, 2)]);
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum Edit<'a> {
     /// Sets attribute `key` at `at`, in place if present, else appended.
@@ -301,6 +363,30 @@ pub enum Edit<'a> {
 
 /// A processor's changes to one batch, kept in the flat encoding the host reads (see
 /// `ffi/README.md`, "Edits"), so handing them over copies nothing.
+///
+/// A processor returns them as [`Outcome::Edited`](crate::Outcome::Edited); here, the test kit's
+/// `testing::passed_on` applies them as the collector does:
+///
+/// ```
+/// use otelbridge::{At, Edits, Outcome, testing};
+/// let received = testing::logs_from_json(r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[
+///     {"body":{"stringValue":"debug"}},
+///     {"body":{"stringValue":"ada logged in"},
+///      "attributes":[{"key":"password","value":{"stringValue":"hunter2"}}]}]}]}]}"#)?;
+/// let mut edits = Edits::new();
+/// edits
+///     .drop(At::record(0, 0, 0)) // drops apply last, so record 1 is still record 1 below
+///     .remove(At::record(0, 0, 1), "password")
+///     .set_body(At::record(0, 0, 1), "a user logged in");
+/// assert_eq!(edits.len(), 3);
+///
+/// let output = testing::passed_on(Outcome::Edited(edits), &received)?.expect("a record is left");
+/// let records = &output.resource_logs[0].scope_logs[0].log_records;
+/// assert_eq!((records.len(), records[0].attributes.len()), (1, 0));
+/// let json = testing::to_json(&output);
+/// assert!(json.contains(r#""body":{"stringValue":"a user logged in"}"#), "{json}");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Default, PartialEq)]
 pub struct Edits {
     wire: Vec<u8>,

@@ -10,6 +10,63 @@ use crate::{Config, Context, CreateSettings, Error, Stability};
 use crate::{Kind, Signal, Signals};
 
 /// An extension instance.
+///
+/// ```
+/// use std::sync::atomic::{AtomicU64, Ordering};
+/// use std::sync::{Arc, Mutex};
+/// use std::time::Duration;
+///
+/// use otelbridge::tokio::task::JoinHandle;
+/// use otelbridge::{CancellationToken, Context, Error, Extension};
+///
+/// /// Counts a beat every millisecond while it runs.
+/// #[derive(Default)]
+/// struct Heartbeat {
+///     beats: Arc<AtomicU64>,
+///     stop: CancellationToken,
+///     task: Mutex<Option<JoinHandle<()>>>,
+/// }
+///
+/// impl Extension for Heartbeat {
+///     async fn start(&self, _ctx: &Context) -> Result<(), Error> {
+///         let (beats, stop) = (Arc::clone(&self.beats), self.stop.clone());
+///         let task = otelbridge::runtime::spawn(async move {
+///             let beat = async {
+///                 loop {
+///                     otelbridge::tokio::time::sleep(Duration::from_millis(1)).await;
+///                     beats.fetch_add(1, Ordering::Relaxed);
+///                 }
+///             };
+///             stop.run_until_cancelled(beat).await;
+///         });
+///         *self.task.lock().expect("not poisoned") = Some(task);
+///         Ok(())
+///     }
+///
+///     async fn shutdown(&self, _ctx: &Context) -> Result<(), Error> {
+///         self.stop.cancel();
+///         let task = self.task.lock().expect("not poisoned").take();
+///         if let Some(task) = task {
+///             task.await.map_err(|err| Error::permanent(err.to_string()))?;
+///         }
+///         Ok(())
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Error> {
+/// let heartbeat = Heartbeat::default();
+/// heartbeat.start(&Context::background()).await?;
+/// while heartbeat.beats.load(Ordering::Relaxed) < 2 {
+///     otelbridge::tokio::time::sleep(Duration::from_millis(1)).await;
+/// }
+/// heartbeat.shutdown(&Context::background()).await?;
+/// let beats = heartbeat.beats.load(Ordering::Relaxed);
+/// otelbridge::tokio::time::sleep(Duration::from_millis(5)).await;
+/// assert_eq!(heartbeat.beats.load(Ordering::Relaxed), beats, "stopped at shutdown");
+/// # Ok(())
+/// # }
+/// ```
 pub trait Extension: Send + Sync + 'static {
     /// Starts the extension. Spawn background work here with [`crate::runtime::spawn`], never in
     /// the factory's `create`.
@@ -22,6 +79,92 @@ pub trait Extension: Send + Sync + 'static {
 }
 
 /// Makes extensions of one type from their config.
+///
+/// ```
+/// use std::sync::Mutex;
+/// use std::time::Duration;
+///
+/// use otelbridge::tokio::task::JoinHandle;
+/// use otelbridge::{CancellationToken, Config, ConfigError, CreateSettings, Error};
+/// use otelbridge::{ExtensionFactory, Factory, Stability};
+/// # use otelbridge::{Context, Extension};
+///
+/// /// `extensions: { heartbeat: { interval: 30s } }`
+/// #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+/// #[serde(deny_unknown_fields, default)]
+/// struct HeartbeatConfig {
+///     /// Time between two beats, as a Go duration.
+///     #[serde(with = "otelbridge::duration")]
+///     interval: Duration,
+/// }
+///
+/// impl Config for HeartbeatConfig {
+///     fn validate(&self) -> Result<(), ConfigError> {
+///         if self.interval.is_zero() {
+///             return Err(ConfigError::new("interval", "must be greater than 0s"));
+///         }
+///         Ok(())
+///     }
+/// }
+///
+/// /// Beats every `interval` while it runs (as in the example of `Extension`).
+/// struct Heartbeat {
+///     interval: Duration,
+///     stop: CancellationToken,
+///     task: Mutex<Option<JoinHandle<()>>>,
+/// }
+/// # impl Extension for Heartbeat {
+/// #     async fn start(&self, _ctx: &Context) -> Result<(), Error> {
+/// #         let (stop, interval) = (self.stop.clone(), self.interval);
+/// #         let task = otelbridge::runtime::spawn(async move {
+/// #             let beat = async { loop { otelbridge::tokio::time::sleep(interval).await } };
+/// #             stop.run_until_cancelled(beat).await;
+/// #         });
+/// #         *self.task.lock().expect("not poisoned") = Some(task);
+/// #         Ok(())
+/// #     }
+/// #     async fn shutdown(&self, _ctx: &Context) -> Result<(), Error> {
+/// #         self.stop.cancel();
+/// #         let task = self.task.lock().expect("not poisoned").take();
+/// #         if let Some(task) = task {
+/// #             task.await.map_err(|err| Error::permanent(err.to_string()))?;
+/// #         }
+/// #         Ok(())
+/// #     }
+/// # }
+///
+/// struct HeartbeatFactory;
+///
+/// impl ExtensionFactory for HeartbeatFactory {
+///     type Config = HeartbeatConfig;
+///     type Extension = Heartbeat;
+///     const TYPE: &'static str = "heartbeat";
+///     const STABILITY: Stability = Stability::Development;
+///
+///     fn create(&self, _: &CreateSettings, config: HeartbeatConfig) -> Result<Heartbeat, Error> {
+///         // No task yet: the collector also creates components just to validate a config.
+///         let (stop, task) = (CancellationToken::new(), Mutex::new(None));
+///         Ok(Heartbeat { interval: config.interval, stop, task })
+///     }
+/// }
+///
+/// /// What the component crate exposes.
+/// pub fn factory() -> Factory {
+///     Factory::extension(HeartbeatFactory)
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Error> {
+/// use otelbridge::testing::{self, Harness};
+/// let err = testing::config_error(&factory(), "{}");
+/// assert_eq!(err.to_string(), "interval: must be greater than 0s");
+/// let heartbeat = Harness::started(&factory(), r#"{"interval":"30s"}"#).await?;
+/// assert_eq!(heartbeat.running_tasks(), 1);
+/// heartbeat.shutdown().await?;
+/// assert_eq!(heartbeat.aborted_tasks(), 0, "it stopped what it started");
+/// # Ok(())
+/// # }
+/// ```
 pub trait ExtensionFactory: Send + Sync + 'static {
     /// The config type.
     type Config: Config;

@@ -20,6 +20,49 @@ use crate::{
 /// Implement the `process_*` method of each signal your factory lists in
 /// [`ProcessorFactory::SIGNALS`]; the others are never called. Methods take `&self`: keep mutable
 /// state behind a lock or atomics, since batches may arrive concurrently.
+///
+/// ```
+/// use otelbridge::proto::ExportTraceServiceRequest;
+/// use otelbridge::{At, Context, Edits, Error, Outcome, Processor, TracesBatch};
+///
+/// /// Drops the spans named `healthz`.
+/// struct DropHealthz;
+///
+/// impl Processor for DropHealthz {
+///     async fn process_traces(
+///         &self,
+///         _ctx: &Context,
+///         batch: TracesBatch<'_>,
+///     ) -> Result<Outcome<ExportTraceServiceRequest>, Error> {
+///         let mut edits = Edits::new();
+///         for (r, resource) in batch.view()?.resources().enumerate() {
+///             for (s, scope) in resource.scopes().enumerate() {
+///                 for (i, span) in scope.records().enumerate() {
+///                     if span.name() == "healthz" {
+///                         edits.drop(At::record(r, s, i));
+///                     }
+///                 }
+///             }
+///         }
+///         Ok(if edits.is_empty() { Outcome::Unchanged } else { Outcome::Edited(edits) })
+///     }
+/// }
+///
+/// # use otelbridge::prost::Message;
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use otelbridge::testing;
+/// let input = testing::traces_from_json(
+///     r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"healthz"},{"name":"GET /"}]}]}]}"#,
+/// )?;
+/// let (ctx, bytes) = (Context::background(), input.encode_to_vec()); // as the collector calls it
+/// let outcome = DropHealthz.process_traces(&ctx, TracesBatch::from_bytes(&bytes)).await?;
+/// let output = testing::passed_on(outcome, &input)?.expect("one span is left");
+/// assert_eq!(output.resource_spans[0].scope_spans[0].spans.len(), 1);
+/// assert_eq!(output.resource_spans[0].scope_spans[0].spans[0].name, "GET /");
+/// # Ok(())
+/// # }
+/// ```
 pub trait Processor: Send + Sync + 'static {
     /// Starts the processor before the first batch. The default does nothing.
     fn start(&self, ctx: &Context) -> impl Future<Output = Result<(), Error>> + Send {
@@ -65,6 +108,74 @@ pub trait Processor: Send + Sync + 'static {
 }
 
 /// Makes processors of one type from their config.
+///
+/// ```
+/// use otelbridge::proto::ExportLogsServiceRequest;
+/// use otelbridge::{At, Config, Context, CreateSettings, Edits, Error, Factory, LogsBatch};
+/// use otelbridge::{Outcome, Processor, ProcessorFactory, Signals, Stability};
+///
+/// /// `processors: { env: { name: prod } }`
+/// #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+/// #[serde(deny_unknown_fields, default)]
+/// struct EnvConfig {
+///     /// The environment every resource is tagged with.
+///     name: String,
+/// }
+///
+/// impl Config for EnvConfig {}
+///
+/// /// Sets `deployment.environment.name` on every resource.
+/// struct Env {
+///     name: String,
+/// }
+///
+/// impl Processor for Env {
+///     async fn process_logs(
+///         &self,
+///         _ctx: &Context,
+///         batch: LogsBatch<'_>,
+///     ) -> Result<Outcome<ExportLogsServiceRequest>, Error> {
+///         let mut edits = Edits::new();
+///         for (r, _) in batch.view()?.resources().enumerate() {
+///             edits.set(At::resource(r), "deployment.environment.name", self.name.as_str());
+///         }
+///         Ok(Outcome::Edited(edits))
+///     }
+/// }
+///
+/// struct EnvFactory;
+///
+/// impl ProcessorFactory for EnvFactory {
+///     type Config = EnvConfig;
+///     type Processor = Env;
+///     const TYPE: &'static str = "env";
+///     const STABILITY: Stability = Stability::Development;
+///     const SIGNALS: Signals = Signals::LOGS;
+///
+///     fn create(&self, _: &CreateSettings, config: EnvConfig) -> Result<Env, Error> {
+///         Ok(Env { name: config.name })
+///     }
+/// }
+///
+/// /// What the component crate exposes.
+/// pub fn factory() -> Factory {
+///     Factory::processor(EnvFactory)
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use otelbridge::testing::{self, Harness};
+/// assert_eq!((factory().type_name(), factory().signals()), ("env", Signals::LOGS));
+/// let harness = Harness::started(&factory(), r#"{"name":"prod"}"#).await?;
+/// let input = testing::logs_from_json(r#"{"resourceLogs":[{"resource":{}}]}"#)?;
+/// let processed = harness.process(&input).await?;
+/// let output = testing::to_json(processed.passed_on().expect("not dropped"));
+/// let env = r#"{"key":"deployment.environment.name","value":{"stringValue":"prod"}}"#;
+/// assert!(output.contains(env), "{output}");
+/// harness.shutdown().await?;
+/// # Ok(())
+/// # }
+/// ```
 pub trait ProcessorFactory: Send + Sync + 'static {
     /// The config type.
     type Config: Config;

@@ -16,6 +16,60 @@ use crate::{Kind, Signal};
 /// and spawns the work with [`crate::runtime::spawn`], then returns. Each batch it accepts goes
 /// to the pipelines through the [`Next`] it was created with; awaiting the send is the
 /// backpressure, and the send's error is what the receiver should answer its client.
+///
+/// ```
+/// use std::sync::Mutex;
+///
+/// use otelbridge::proto::ExportLogsServiceRequest;
+/// use otelbridge::proto::logs::v1::{LogRecord, ResourceLogs, ScopeLogs};
+/// use otelbridge::tokio::task::JoinHandle;
+/// use otelbridge::{Context, Error, Next, Receiver};
+///
+/// /// Sends one log record once started.
+/// struct Hello {
+///     next: Next,
+///     task: Mutex<Option<JoinHandle<Result<(), Error>>>>,
+/// }
+///
+/// impl Receiver for Hello {
+///     async fn start(&self, _ctx: &Context) -> Result<(), Error> {
+///         let next = self.next.clone();
+///         // The work runs on the shared runtime: start returns at once.
+///         let task = otelbridge::runtime::spawn(async move {
+///             let records = vec![LogRecord::default()];
+///             let scope = ScopeLogs { log_records: records, ..Default::default() };
+///             let resource = ResourceLogs { scope_logs: vec![scope], ..Default::default() };
+///             let batch = ExportLogsServiceRequest { resource_logs: vec![resource] };
+///             next.send_logs(&Context::background(), &batch).await
+///         });
+///         *self.task.lock().expect("not poisoned") = Some(task);
+///         Ok(())
+///     }
+///
+///     async fn shutdown(&self, _ctx: &Context) -> Result<(), Error> {
+///         // Waits until what was sent has been answered: nothing accepted is lost.
+///         let task = self.task.lock().expect("not poisoned").take();
+///         match task {
+///             Some(task) => task.await.map_err(|err| Error::permanent(err.to_string()))?,
+///             None => Ok(()),
+///         }
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Error> {
+/// use otelbridge::Signals;
+/// use otelbridge::testing::Sink;
+/// let sink = Sink::new(); // the pipelines: records what they are sent
+/// let hello = Hello { next: sink.next(Signals::LOGS), task: Mutex::new(None) };
+/// hello.start(&Context::background()).await?;
+/// hello.shutdown(&Context::background()).await?;
+/// let logs = sink.logs();
+/// assert_eq!(logs.len(), 1);
+/// assert_eq!(logs[0].resource_logs[0].scope_logs[0].log_records.len(), 1);
+/// # Ok(())
+/// # }
+/// ```
 pub trait Receiver: Send + Sync + 'static {
     /// Starts intake: binds, listens or begins polling, and returns once it is ready.
     fn start(&self, ctx: &Context) -> impl Future<Output = Result<(), Error>> + Send;
@@ -26,6 +80,88 @@ pub trait Receiver: Send + Sync + 'static {
 }
 
 /// Makes receivers of one type from their config.
+///
+/// ```
+/// use std::sync::Mutex;
+///
+/// use otelbridge::tokio::task::JoinHandle;
+/// use otelbridge::{Config, CreateSettings, Error, Factory, Next, ReceiverFactory, Signals};
+/// use otelbridge::Stability;
+/// # use otelbridge::proto::ExportLogsServiceRequest;
+/// # use otelbridge::proto::common::v1::{AnyValue, any_value::Value};
+/// # use otelbridge::proto::logs::v1::{LogRecord, ResourceLogs, ScopeLogs};
+/// # use otelbridge::{Context, Receiver};
+///
+/// /// `receivers: { hello: { body: hi } }`
+/// #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+/// #[serde(deny_unknown_fields, default)]
+/// struct HelloConfig {
+///     /// The body of the record sent.
+///     body: String,
+/// }
+///
+/// impl Config for HelloConfig {}
+///
+/// /// Sends one log record with the body once started (as in the example of `Receiver`).
+/// struct Hello {
+///     body: String,
+///     next: Next,
+///     task: Mutex<Option<JoinHandle<Result<(), Error>>>>,
+/// }
+/// # impl Receiver for Hello {
+/// #     async fn start(&self, _ctx: &Context) -> Result<(), Error> {
+/// #         let (next, body) = (self.next.clone(), self.body.clone());
+/// #         let task = otelbridge::runtime::spawn(async move {
+/// #             let body = Some(AnyValue { value: Some(Value::StringValue(body)) });
+/// #             let record = LogRecord { body, ..Default::default() };
+/// #             let scope = ScopeLogs { log_records: vec![record], ..Default::default() };
+/// #             let resource = ResourceLogs { scope_logs: vec![scope], ..Default::default() };
+/// #             let batch = ExportLogsServiceRequest { resource_logs: vec![resource] };
+/// #             next.send_logs(&Context::background(), &batch).await
+/// #         });
+/// #         *self.task.lock().expect("not poisoned") = Some(task);
+/// #         Ok(())
+/// #     }
+/// #     async fn shutdown(&self, _ctx: &Context) -> Result<(), Error> {
+/// #         let task = self.task.lock().expect("not poisoned").take();
+/// #         match task {
+/// #             Some(task) => task.await.map_err(|err| Error::permanent(err.to_string()))?,
+/// #             None => Ok(()),
+/// #         }
+/// #     }
+/// # }
+///
+/// struct HelloFactory;
+///
+/// impl ReceiverFactory for HelloFactory {
+///     type Config = HelloConfig;
+///     type Receiver = Hello;
+///     const TYPE: &'static str = "hello";
+///     const STABILITY: Stability = Stability::Development;
+///     const SIGNALS: Signals = Signals::LOGS;
+///
+///     fn create(&self, _: &CreateSettings, config: HelloConfig, next: Next) -> Result<Hello, Error> {
+///         Ok(Hello { body: config.body, next, task: Mutex::new(None) })
+///     }
+/// }
+///
+/// /// What the component crate exposes.
+/// pub fn factory() -> Factory {
+///     Factory::receiver(HelloFactory)
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Error> {
+/// use otelbridge::testing::{Harness, Sink};
+/// let sink = Sink::new(); // the pipelines the collector connects the receiver to
+/// let settings = CreateSettings::new("hello").with_next(sink.next(Signals::LOGS));
+/// let hello = Harness::started_with(&factory(), &settings, r#"{"body":"hi"}"#).await?;
+/// hello.shutdown().await?;
+/// let sent = otelbridge::testing::to_json(&sink.logs()[0]);
+/// assert!(sent.contains(r#""body":{"stringValue":"hi"}"#), "{sent}");
+/// # Ok(())
+/// # }
+/// ```
 pub trait ReceiverFactory: Send + Sync + 'static {
     /// The config type.
     type Config: Config;

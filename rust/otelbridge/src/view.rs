@@ -115,6 +115,33 @@ impl<'a> Batch<'a, ExportLogsServiceRequest> {
 }
 
 /// What a scope holds: spans, metrics or log records.
+///
+/// Code written over `RecordView` reads batches of any signal:
+///
+/// ```
+/// use otelbridge::view::{RecordView, RequestView};
+///
+/// /// How many spans, metrics or log records a batch holds.
+/// fn count<'a, R: RecordView<'a> + 'a>(view: RequestView<'a, R>) -> usize {
+///     let mut records = 0;
+///     for resource in view.resources() {
+///         for scope in resource.scopes() {
+///             records += scope.records().count();
+///         }
+///     }
+///     records
+/// }
+///
+/// # use otelbridge::prost::Message;
+/// use otelbridge::{LogsBatch, TracesBatch, testing};
+/// let spans = r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{},{}]}]}]}"#;
+/// let spans = testing::traces_from_json(spans)?.encode_to_vec();
+/// let logs = r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{},{}]},{"logRecords":[{}]}]}]}"#;
+/// let logs = testing::logs_from_json(logs)?.encode_to_vec();
+/// assert_eq!(count(TracesBatch::from_bytes(&spans).view()?), 2);
+/// assert_eq!(count(LogsBatch::from_bytes(&logs).view()?), 3);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub trait RecordView<'a>: Copy + private::Sealed {
     /// The view of one encoded record.
     #[doc(hidden)]
@@ -126,6 +153,19 @@ mod private {
 }
 
 /// A view of a whole request: `resource_spans`, `resource_metrics` or `resource_logs`.
+///
+/// ```
+/// # use otelbridge::prost::Message;
+/// use otelbridge::{TracesBatch, testing};
+/// let bytes = testing::traces_from_json(r#"{"resourceSpans":[{},{}]}"#)?.encode_to_vec();
+/// let batch = TracesBatch::from_bytes(&bytes); // as a processor receives it
+/// let view = batch.view()?; // checks the framing: reading through it never fails
+/// assert_eq!(view.resources().count(), 2);
+///
+/// let malformed = TracesBatch::from_bytes(&[0xff, 0xff]);
+/// assert!(malformed.view().expect_err("refused up front").is_permanent());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct RequestView<'a, R> {
     bytes: &'a [u8],
@@ -133,10 +173,77 @@ pub struct RequestView<'a, R> {
 }
 
 /// A view of a traces request.
+///
+/// ```
+/// # use otelbridge::prost::Message;
+/// use otelbridge::view::TracesView;
+/// use otelbridge::{TracesBatch, testing};
+///
+/// /// The names of the spans, in order.
+/// fn names(view: &TracesView<'_>) -> Vec<String> {
+///     let mut names = Vec::new();
+///     for resource in view.resources() {
+///         for scope in resource.scopes() {
+///             names.extend(scope.records().map(|span| span.name().into_owned()));
+///         }
+///     }
+///     names
+/// }
+///
+/// let json = r#"{"resourceSpans":[{"scopeSpans":[{"spans":[
+///     {"name":"GET /"},{"name":"SELECT"}]}]}]}"#;
+/// let bytes = testing::traces_from_json(json)?.encode_to_vec();
+/// assert_eq!(names(&TracesBatch::from_bytes(&bytes).view()?), ["GET /", "SELECT"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub type TracesView<'a> = RequestView<'a, SpanView<'a>>;
 /// A view of a metrics request.
+///
+/// ```
+/// # use otelbridge::prost::Message;
+/// use otelbridge::view::MetricsView;
+/// use otelbridge::{MetricsBatch, testing};
+///
+/// /// How many data points the batch holds, whatever the metrics' types.
+/// fn data_points(view: &MetricsView<'_>) -> usize {
+///     let mut points = 0;
+///     for resource in view.resources() {
+///         for scope in resource.scopes() {
+///             points += scope.records().map(|metric| metric.data_points().count()).sum::<usize>();
+///         }
+///     }
+///     points
+/// }
+///
+/// let json = r#"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[
+///     {"name":"queue.size","gauge":{"dataPoints":[{"asInt":"3"},{"asInt":"4"}]}},
+///     {"name":"requests","sum":{"dataPoints":[{"asInt":"10"}]}}]}]}]}"#;
+/// let bytes = testing::metrics_from_json(json)?.encode_to_vec();
+/// assert_eq!(data_points(&MetricsBatch::from_bytes(&bytes).view()?), 3);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub type MetricsView<'a> = RequestView<'a, MetricView<'a>>;
 /// A view of a logs request.
+///
+/// ```
+/// # use otelbridge::prost::Message;
+/// use otelbridge::view::LogsView;
+/// use otelbridge::{LogsBatch, testing};
+///
+/// /// Whether any record of the batch is an error.
+/// fn has_errors(view: &LogsView<'_>) -> bool {
+///     view.resources().any(|resource| {
+///         let mut scopes = resource.scopes();
+///         scopes.any(|scope| scope.records().any(|record| record.severity_text() == "ERROR"))
+///     })
+/// }
+///
+/// let json = r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[
+///     {"severityText":"INFO"},{"severityText":"ERROR"}]}]}]}"#;
+/// let bytes = testing::logs_from_json(json)?.encode_to_vec();
+/// assert!(has_errors(&LogsBatch::from_bytes(&bytes).view()?));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub type LogsView<'a> = RequestView<'a, LogRecordView<'a>>;
 
 impl<'a, R: RecordView<'a> + 'a> RequestView<'a, R> {
@@ -157,6 +264,22 @@ impl<'a, R: RecordView<'a> + 'a> RequestView<'a, R> {
 }
 
 /// One resource and its scopes.
+///
+/// ```
+/// # use otelbridge::prost::Message;
+/// use otelbridge::{TracesBatch, testing};
+/// let json = r#"{"resourceSpans":[{
+///     "resource":{"attributes":[{"key":"service.name","value":{"stringValue":"cart"}}]},
+///     "schemaUrl":"https://opentelemetry.io/schemas/1.26.0","scopeSpans":[{},{}]}]}"#;
+/// let bytes = testing::traces_from_json(json)?.encode_to_vec();
+/// let view = TracesBatch::from_bytes(&bytes).view()?;
+/// let resource = view.resources().next().expect("one resource");
+/// let service = resource.attributes().find(|a| a.key() == "service.name");
+/// assert_eq!(service.and_then(|a| a.str()).as_deref(), Some("cart"));
+/// assert_eq!(resource.schema_url(), "https://opentelemetry.io/schemas/1.26.0");
+/// assert_eq!(resource.scopes().count(), 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct ResourceView<'a, R> {
     bytes: &'a [u8],
@@ -184,6 +307,19 @@ impl<'a, R: RecordView<'a> + 'a> ResourceView<'a, R> {
 }
 
 /// One instrumentation scope and its records.
+///
+/// ```
+/// # use otelbridge::prost::Message;
+/// use otelbridge::{TracesBatch, testing};
+/// let json = r#"{"resourceSpans":[{"scopeSpans":[{
+///     "scope":{"name":"io.opentelemetry.http","version":"2.1.0"},"spans":[{},{},{}]}]}]}"#;
+/// let bytes = testing::traces_from_json(json)?.encode_to_vec();
+/// let view = TracesBatch::from_bytes(&bytes).view()?;
+/// let scope = view.resources().next().and_then(|r| r.scopes().next()).expect("one scope");
+/// assert_eq!((scope.name(), scope.version()), ("io.opentelemetry.http".into(), "2.1.0".into()));
+/// assert_eq!(scope.records().count(), 3);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct ScopeView<'a, R> {
     bytes: &'a [u8],
@@ -213,6 +349,35 @@ impl<'a, R: RecordView<'a> + 'a> ScopeView<'a, R> {
 }
 
 /// One span.
+///
+/// ```
+/// # use otelbridge::prost::Message;
+/// use otelbridge::view::{SpanView, ValueView};
+/// use otelbridge::{TracesBatch, testing};
+///
+/// /// Whether the span answered with a server error.
+/// fn failed(span: &SpanView<'_>) -> bool {
+///     let status = span.attributes().find(|a| a.key() == "http.response.status_code");
+///     matches!(status.map(|a| a.value()), Some(ValueView::Int(500..)))
+/// }
+///
+/// let json = r#"{"resourceSpans":[{"scopeSpans":[{"spans":[
+///     {"name":"GET /a",
+///      "attributes":[{"key":"http.response.status_code","value":{"intValue":"503"}}]},
+///     {"name":"GET /b",
+///      "attributes":[{"key":"http.response.status_code","value":{"intValue":"200"}}],
+///      "traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060708"}]}]}]}"#;
+/// let bytes = testing::traces_from_json(json)?.encode_to_vec();
+/// let view = TracesBatch::from_bytes(&bytes).view()?;
+/// let scope = view.resources().next().and_then(|r| r.scopes().next()).expect("one scope");
+/// let names: Vec<_> = scope.records().filter(failed).map(|span| span.name()).collect();
+/// assert_eq!(names, ["GET /a"]);
+///
+/// let b = scope.records().nth(1).expect("two spans");
+/// assert_eq!((b.trace_id().len(), b.span_id()), (16, &[1, 2, 3, 4, 5, 6, 7, 8][..]));
+/// assert_eq!(b.decode()?.name, "GET /b"); // the whole span, with prost
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct SpanView<'a> {
     bytes: &'a [u8],
@@ -264,6 +429,22 @@ impl<'a> SpanView<'a> {
 }
 
 /// One span event.
+///
+/// ```
+/// # use otelbridge::prost::Message;
+/// use otelbridge::{TracesBatch, testing};
+/// let json = r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"events":[{"name":"exception",
+///     "attributes":[{"key":"exception.type","value":{"stringValue":"Timeout"}}]}]}]}]}]}"#;
+/// let bytes = testing::traces_from_json(json)?.encode_to_vec();
+/// let view = TracesBatch::from_bytes(&bytes).view()?;
+/// let scope = view.resources().next().and_then(|r| r.scopes().next()).expect("one scope");
+/// let span = scope.records().next().expect("one span");
+/// let event = span.events().next().expect("one event");
+/// assert_eq!(event.name(), "exception");
+/// let kind = event.attributes().find(|a| a.key() == "exception.type");
+/// assert_eq!(kind.and_then(|a| a.str()).as_deref(), Some("Timeout"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct EventView<'a> {
     bytes: &'a [u8],
@@ -282,6 +463,22 @@ impl<'a> EventView<'a> {
 }
 
 /// One span link.
+///
+/// ```
+/// # use otelbridge::prost::Message;
+/// use otelbridge::{TracesBatch, testing};
+/// let json = r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"links":[{
+///     "traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060708",
+///     "attributes":[{"key":"messaging.operation","value":{"stringValue":"receive"}}]}]}]}]}]}"#;
+/// let bytes = testing::traces_from_json(json)?.encode_to_vec();
+/// let view = TracesBatch::from_bytes(&bytes).view()?;
+/// let scope = view.resources().next().and_then(|r| r.scopes().next()).expect("one scope");
+/// let span = scope.records().next().expect("one span");
+/// let link = span.links().next().expect("one link");
+/// assert_eq!(link.trace_id(), (1..=16).collect::<Vec<u8>>());
+/// assert_eq!(link.attributes().next().map(|a| a.key()).as_deref(), Some("messaging.operation"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct LinkView<'a> {
     bytes: &'a [u8],
@@ -300,6 +497,26 @@ impl<'a> LinkView<'a> {
 }
 
 /// One log record.
+///
+/// ```
+/// # use otelbridge::prost::Message;
+/// use otelbridge::view::ValueView;
+/// use otelbridge::{LogsBatch, testing};
+/// let json = r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[
+///     {"severityText":"ERROR","body":{"stringValue":"disk full"}},
+///     {"severityText":"INFO",
+///      "attributes":[{"key":"event.name","value":{"stringValue":"login"}}]}]}]}]}"#;
+/// let bytes = testing::logs_from_json(json)?.encode_to_vec();
+/// let view = LogsBatch::from_bytes(&bytes).view()?;
+/// let scope = view.resources().next().and_then(|r| r.scopes().next()).expect("one scope");
+/// let mut records = scope.records();
+/// let error = records.next().expect("two records");
+/// assert_eq!(error.severity_text(), "ERROR");
+/// assert_eq!(error.body(), Some(ValueView::Str("disk full".into())));
+/// let login = records.next().expect("two records");
+/// assert_eq!((login.body(), login.attributes().count()), (None, 1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct LogRecordView<'a> {
     bytes: &'a [u8],
@@ -345,6 +562,27 @@ impl<'a> LogRecordView<'a> {
 }
 
 /// One metric.
+///
+/// ```
+/// # use otelbridge::prost::Message;
+/// use otelbridge::proto::metrics::v1::metric::Data;
+/// use otelbridge::{MetricsBatch, testing};
+/// let json = r#"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[
+///     {"name":"http.server.request.duration",
+///      "histogram":{"dataPoints":[{"count":"3"},{"count":"1"}]}},
+///     {"name":"queue.size","metadata":[{"key":"origin","value":{"stringValue":"broker"}}],
+///      "gauge":{"dataPoints":[{"asInt":"42"}]}}]}]}]}"#;
+/// let bytes = testing::metrics_from_json(json)?.encode_to_vec();
+/// let view = MetricsBatch::from_bytes(&bytes).view()?;
+/// let scope = view.resources().next().and_then(|r| r.scopes().next()).expect("one scope");
+/// let metrics: Vec<_> = scope.records().collect();
+/// assert_eq!(metrics[0].name(), "http.server.request.duration");
+/// assert_eq!(metrics[0].data_points().count(), 2);
+/// assert_eq!(metrics[1].metadata().next().map(|a| a.key()).as_deref(), Some("origin"));
+/// let Some(Data::Gauge(gauge)) = metrics[1].decode()?.data else { panic!("a gauge") };
+/// assert_eq!(gauge.data_points.len(), 1); // the values, with prost
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct MetricView<'a> {
     bytes: &'a [u8],
@@ -409,6 +647,30 @@ impl<'a> MetricView<'a> {
 }
 
 /// One data point of any type.
+///
+/// ```
+/// # use otelbridge::prost::Message;
+/// use otelbridge::edits::Edit;
+/// use otelbridge::{At, Edits, MetricsBatch, testing};
+/// let json = r#"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[
+///     {"name":"requests","sum":{"dataPoints":[
+///     {"asInt":"5","attributes":[{"key":"http.route","value":{"stringValue":"/health"}}]},
+///     {"asInt":"7","attributes":[{"key":"http.route","value":{"stringValue":"/cart"}}],
+///      "exemplars":[{"asInt":"1"}]}]}}]}]}]}"#;
+/// let bytes = testing::metrics_from_json(json)?.encode_to_vec();
+/// let view = MetricsBatch::from_bytes(&bytes).view()?;
+/// let scope = view.resources().next().and_then(|r| r.scopes().next()).expect("one scope");
+/// let metric = scope.records().next().expect("one metric"); // resource 0, scope 0, metric 0
+/// let mut edits = Edits::new();
+/// for (point, data_point) in metric.data_points().enumerate() {
+///     if data_point.attributes().any(|a| a.str().as_deref() == Some("/health")) {
+///         edits.drop(At::data_point(0, 0, 0, point));
+///     }
+/// }
+/// assert_eq!(edits.iter().collect::<Vec<_>>(), [Edit::Drop { at: At::data_point(0, 0, 0, 0) }]);
+/// assert_eq!(metric.data_points().map(|p| p.exemplars().count()).collect::<Vec<_>>(), [0, 1]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct DataPointView<'a> {
     bytes: &'a [u8],
@@ -434,6 +696,24 @@ impl<'a> DataPointView<'a> {
 }
 
 /// One exemplar.
+///
+/// ```
+/// # use otelbridge::prost::Message;
+/// use otelbridge::{MetricsBatch, testing};
+/// let json = r#"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[
+///     {"name":"latency","gauge":{"dataPoints":[
+///     {"asDouble":0.5,"exemplars":[{"asDouble":0.5,
+///         "filteredAttributes":[{"key":"user.id","value":{"stringValue":"u-42"}}]}]}]}}]}]}]}"#;
+/// let bytes = testing::metrics_from_json(json)?.encode_to_vec();
+/// let view = MetricsBatch::from_bytes(&bytes).view()?;
+/// let scope = view.resources().next().and_then(|r| r.scopes().next()).expect("one scope");
+/// let metric = scope.records().next().expect("one metric");
+/// let point = metric.data_points().next().expect("one data point");
+/// let exemplar = point.exemplars().next().expect("one exemplar");
+/// let user = exemplar.filtered_attributes().find(|a| a.key() == "user.id");
+/// assert_eq!(user.and_then(|a| a.str()).as_deref(), Some("u-42"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct ExemplarView<'a> {
     bytes: &'a [u8],
@@ -447,6 +727,27 @@ impl<'a> ExemplarView<'a> {
 }
 
 /// The attributes of one map (`repeated KeyValue`), in order.
+///
+/// An iterator: search it, count it, or enumerate it for the position of each attribute.
+///
+/// ```
+/// # use otelbridge::prost::Message;
+/// use otelbridge::{TracesBatch, testing};
+/// let json = r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"attributes":[
+///     {"key":"http.request.method","value":{"stringValue":"GET"}},
+///     {"key":"url.path","value":{"stringValue":"/cart"}}]}]}]}]}"#;
+/// let bytes = testing::traces_from_json(json)?.encode_to_vec();
+/// let view = TracesBatch::from_bytes(&bytes).view()?;
+/// let scope = view.resources().next().and_then(|r| r.scopes().next()).expect("one scope");
+/// let span = scope.records().next().expect("one span");
+/// let attributes = span.attributes();
+/// let keys: Vec<_> = attributes.clone().map(|a| a.key()).collect();
+/// assert_eq!(keys, ["http.request.method", "url.path"]);
+/// let path = attributes.clone().find(|a| a.key() == "url.path").and_then(|a| a.str());
+/// assert_eq!(path.as_deref(), Some("/cart"));
+/// assert!(attributes.clone().all(|a| a.str().is_some()), "both are strings");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Attributes<'a> {
     fields: wire::Fields<'a>,
@@ -475,6 +776,27 @@ impl<'a> Iterator for Attributes<'a> {
 }
 
 /// One attribute: a key and a value, borrowed from the batch.
+///
+/// ```
+/// # use otelbridge::prost::Message;
+/// use otelbridge::proto::common::v1::any_value::Value;
+/// use otelbridge::view::ValueView;
+/// use otelbridge::{TracesBatch, testing};
+/// let json = r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"attributes":[
+///     {"key":"url.path","value":{"stringValue":"/cart"}},
+///     {"key":"http.response.status_code","value":{"intValue":"200"}}]}]}]}]}"#;
+/// let bytes = testing::traces_from_json(json)?.encode_to_vec();
+/// let view = TracesBatch::from_bytes(&bytes).view()?;
+/// let scope = view.resources().next().and_then(|r| r.scopes().next()).expect("one scope");
+/// let span = scope.records().next().expect("one span");
+/// let mut attributes = span.attributes();
+/// let path = attributes.next().expect("two attributes");
+/// assert_eq!((path.key(), path.str()), ("url.path".into(), Some("/cart".into())));
+/// let status = attributes.next().expect("two attributes");
+/// assert_eq!((status.value(), status.str()), (ValueView::Int(200), None));
+/// assert_eq!(status.decode_value()?.value, Some(Value::IntValue(200))); // with prost
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct AttributeView<'a> {
     key: &'a [u8],
@@ -520,6 +842,42 @@ impl<'a> AttributeView<'a> {
 }
 
 /// A value (OTLP `AnyValue`), borrowed from the batch.
+///
+/// ```
+/// # use otelbridge::prost::Message;
+/// use otelbridge::view::{AttributeView, ValueView};
+/// use otelbridge::{LogsBatch, testing};
+///
+/// /// The value as text, arrays and maps included.
+/// fn render(value: &ValueView<'_>) -> String {
+///     match value {
+///         ValueView::Str(text) => text.to_string(),
+///         ValueView::Int(n) => n.to_string(),
+///         ValueView::Bool(b) => b.to_string(),
+///         ValueView::Array(_) => {
+///             let items: Vec<_> = value.items().map(|item| render(&item)).collect();
+///             format!("[{}]", items.join(","))
+///         }
+///         ValueView::KvList(_) => {
+///             let entry = |a: AttributeView<'_>| format!("{}={}", a.key(), render(&a.value()));
+///             let entries: Vec<_> = value.entries().map(entry).collect();
+///             format!("{{{}}}", entries.join(","))
+///         }
+///         _ => String::new(),
+///     }
+/// }
+///
+/// let json = r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":{"kvlistValue":{"values":[
+///     {"key":"user","value":{"stringValue":"ada"}},
+///     {"key":"roles","value":{"arrayValue":{"values":[
+///         {"stringValue":"admin"},{"intValue":"7"}]}}}]}}}]}]}]}"#;
+/// let bytes = testing::logs_from_json(json)?.encode_to_vec();
+/// let view = LogsBatch::from_bytes(&bytes).view()?;
+/// let scope = view.resources().next().and_then(|r| r.scopes().next()).expect("one scope");
+/// let body = scope.records().next().and_then(|record| record.body()).expect("a body");
+/// assert_eq!(render(&body), "{user=ada,roles=[admin,7]}");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum ValueView<'a> {
     /// No value.
