@@ -255,7 +255,7 @@ impl<'a, R: RecordView<'a> + 'a> RequestView<'a, R> {
     }
 
     /// The resources, in order (index `r` of [`At`](crate::At)).
-    pub fn resources(&self) -> impl Iterator<Item = ResourceView<'a, R>> + 'a {
+    pub fn resources(&self) -> impl Iterator<Item = ResourceView<'a, R>> + use<'a, R> {
         repeated(self.bytes, 1).map(|bytes| ResourceView {
             bytes,
             records: PhantomData,
@@ -293,7 +293,7 @@ impl<'a, R: RecordView<'a> + 'a> ResourceView<'a, R> {
     }
 
     /// The scopes, in order (index `s` of [`At`](crate::At)).
-    pub fn scopes(&self) -> impl Iterator<Item = ScopeView<'a, R>> + 'a {
+    pub fn scopes(&self) -> impl Iterator<Item = ScopeView<'a, R>> + use<'a, R> {
         repeated(self.bytes, 2).map(|bytes| ScopeView {
             bytes,
             records: PhantomData,
@@ -343,7 +343,7 @@ impl<'a, R: RecordView<'a> + 'a> ScopeView<'a, R> {
     }
 
     /// The spans, metrics or log records, in order (index `i` of [`At`](crate::At)).
-    pub fn records(&self) -> impl Iterator<Item = R> + 'a {
+    pub fn records(&self) -> impl Iterator<Item = R> + use<'a, R> {
         repeated(self.bytes, 2).map(R::from_bytes)
     }
 }
@@ -413,12 +413,12 @@ impl<'a> SpanView<'a> {
     }
 
     /// The span's events, in order.
-    pub fn events(&self) -> impl Iterator<Item = EventView<'a>> + 'a {
+    pub fn events(&self) -> impl Iterator<Item = EventView<'a>> + use<'a> {
         repeated(self.bytes, 11).map(|bytes| EventView { bytes })
     }
 
     /// The span's links, in order.
-    pub fn links(&self) -> impl Iterator<Item = LinkView<'a>> + 'a {
+    pub fn links(&self) -> impl Iterator<Item = LinkView<'a>> + use<'a> {
         repeated(self.bytes, 13).map(|bytes| LinkView { bytes })
     }
 
@@ -619,7 +619,7 @@ impl<'a> MetricView<'a> {
 
     /// The data points, whatever the metric's type, in order (index `point` of
     /// [`At::data_point`](crate::At::data_point)).
-    pub fn data_points(&self) -> impl Iterator<Item = DataPointView<'a>> + 'a {
+    pub fn data_points(&self) -> impl Iterator<Item = DataPointView<'a>> + use<'a> {
         // The last data field wins, as with a protobuf oneof.
         let data = wire::Fields::new(self.bytes)
             .filter_map(|(number, value)| {
@@ -685,7 +685,7 @@ impl<'a> DataPointView<'a> {
     }
 
     /// The point's exemplars (none for summaries), in order.
-    pub fn exemplars(&self) -> impl Iterator<Item = ExemplarView<'a>> + 'a {
+    pub fn exemplars(&self) -> impl Iterator<Item = ExemplarView<'a>> + use<'a> {
         let bytes = if self.exemplars.is_some() {
             self.bytes
         } else {
@@ -917,7 +917,7 @@ impl<'a> ValueView<'a> {
     }
 
     /// The items of an array value (empty for any other value).
-    pub fn items(&self) -> impl Iterator<Item = ValueView<'a>> + 'a {
+    pub fn items(&self) -> impl Iterator<Item = ValueView<'a>> + use<'a> {
         let bytes = match self {
             ValueView::Array(bytes) => bytes,
             _ => &[][..],

@@ -495,3 +495,27 @@ fn unknown_fields_in_groups_are_skipped_as_prost_and_pdata_skip_them() {
         assert!(TracesBatch::from_bytes(&bytes).view().is_err(), "{bad:?}");
     }
 }
+
+#[test]
+fn iterators_borrow_the_batch_not_the_view_they_came_from() {
+    // Each view is a copy over the batch's bytes: an iterator from one outlives it, so views chain.
+    let request = ExportTraceServiceRequest {
+        resource_spans: vec![ResourceSpans {
+            scope_spans: vec![ScopeSpans {
+                spans: vec![Span::default(), Span::default()],
+                ..Default::default()
+            }],
+            ..Default::default()
+        }],
+    };
+    let bytes = request.encode_to_vec();
+    let batch = TracesBatch::from_bytes(&bytes);
+    let spans = batch
+        .view()
+        .expect("valid")
+        .resources()
+        .flat_map(|resource| resource.scopes())
+        .flat_map(|scope| scope.records())
+        .count();
+    assert_eq!(spans, 2);
+}
