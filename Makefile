@@ -127,6 +127,10 @@ fuzz: rust ## Long fuzzing runs of every target (FUZZ_SECONDS each, default 600;
 bench: rust builder ## The benchmark suite against baselines and Go-native peers; regenerates bench/RESULTS.md (not in make test; ~20 min).
 	scripts/bench.sh
 
+.PHONY: bench-compare
+bench-compare: toolchains ## The fixed-cost and crossing benchmarks at BASE and in the working tree, side by side (benchstat).
+	scripts/bench-compare.sh $(or $(BASE),HEAD)
+
 .PHONY: soak
 soak: toolchains ## 10 minutes at a fixed rate through the example collector; RSS and threads into bench/RESULTS.md (not in make test).
 	scripts/soak.sh
