@@ -139,3 +139,12 @@ func TestOCBOfAnotherReleaseIsRefused(t *testing.T) {
 		t.Errorf("a build step ran:\n%s", r.stderr)
 	}
 }
+
+// A mistyped command is named, with the commands there are, instead of asking for --config.
+func TestAnUnknownCommandIsNamed(t *testing.T) {
+	requireE2E(t)
+	r := runTool(t, builderBinary, "nwe", "processor", "x")
+	if r.exitCode != 2 || !strings.Contains(r.stderr, `unknown command "nwe": the commands are new and releases`) {
+		t.Fatalf("exit %d; want 2 naming the command:\n%s", r.exitCode, r.output())
+	}
+}

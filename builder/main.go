@@ -35,6 +35,10 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == "new" {
 		os.Exit(newCommand(os.Args[2:], os.Stdout, os.Stderr))
 	}
+	if len(os.Args) > 1 && !strings.HasPrefix(os.Args[1], "-") {
+		fmt.Fprintf(os.Stderr, "otelbridge-builder: unknown command %q: the commands are new and releases; --config FILE builds a collector\n", os.Args[1])
+		os.Exit(2)
+	}
 	opts := build.Options{Log: os.Stderr, Otelbridge: otelbridgeRoot}
 	flags := flag.NewFlagSet("otelbridge-builder", flag.ContinueOnError)
 	flags.StringVar(&opts.Config, "config", "", "build configuration file (ocb's manifest, plus cargo: modules and a rust: section)")

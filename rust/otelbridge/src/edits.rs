@@ -414,7 +414,8 @@ impl Edits {
         self.count
     }
 
-    /// Sets attribute `key` at `at` to `value`, in place if the key is there, else appended.
+    /// Sets attribute `key` at `at` to `value`, in place if the key is there (the first attribute
+    /// with that key, as pdata's `Map.Put*` does), else appended.
     pub fn set(&mut self, at: At, key: &str, value: impl Into<EditValue>) -> &mut Edits {
         let value = value.into();
         wire::put_set(&mut self.wire, at, key, &value);
@@ -422,7 +423,8 @@ impl Edits {
         self
     }
 
-    /// Removes attribute `key` at `at`, if present.
+    /// Removes attribute `key` at `at` (the first with that key, as pdata's `Map.Remove` does),
+    /// if present.
     pub fn remove(&mut self, at: At, key: &str) -> &mut Edits {
         wire::put_remove(&mut self.wire, at, key);
         self.count += 1;

@@ -817,7 +817,8 @@ impl<'a> AttributeView<'a> {
         AttributeView { key, value }
     }
 
-    /// The key (lossy when it is not UTF-8).
+    /// The key, borrowed, or lossy when it is not UTF-8 (`Cow::Owned` exactly then, with U+FFFD
+    /// for each invalid sequence).
     pub fn key(&self) -> Cow<'a, str> {
         text(self.key)
     }
@@ -827,7 +828,10 @@ impl<'a> AttributeView<'a> {
         ValueView::of(self.value)
     }
 
-    /// The value if it is a string (lossy when it is not UTF-8).
+    /// The value if it is a string: borrowed, or lossy when it is not UTF-8 (`Cow::Owned` exactly
+    /// then, with U+FFFD for each invalid sequence). Go's pdata keeps such text as it came, so a
+    /// lossy value written back with an edit changes those bytes: check `Cow::Owned` first if
+    /// that matters.
     pub fn str(&self) -> Option<Cow<'a, str>> {
         match self.value() {
             ValueView::Str(text) => Some(text),
@@ -882,7 +886,7 @@ impl<'a> AttributeView<'a> {
 pub enum ValueView<'a> {
     /// No value.
     Empty,
-    /// A string: borrowed, or lossy when it is not UTF-8.
+    /// A string: borrowed, or lossy when it is not UTF-8 (`Cow::Owned` exactly then).
     Str(Cow<'a, str>),
     /// A boolean.
     Bool(bool),
