@@ -7,6 +7,7 @@ use prost::Message;
 use crate::proto::{
     ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest,
 };
+use crate::request::sealed::INTERNAL;
 use crate::{Edits, Error, ExportRequest};
 
 /// One batch of telemetry as OTLP `Export*ServiceRequest` protobuf bytes, borrowed for the call.
@@ -44,7 +45,7 @@ impl<'a, T: ExportRequest> Batch<'a, T> {
     /// U+FFFD in place of each invalid sequence. Malformed bytes, and values nested past prost's
     /// limit of 100 messages, give a permanent error; [views](crate::view) read those.
     pub fn decode(&self) -> Result<T, Error> {
-        T::decode_lenient(self.bytes)
+        T::decode_lenient(self.bytes, INTERNAL)
     }
 }
 

@@ -35,11 +35,20 @@ pub trait ExportRequest:
 pub(crate) mod sealed {
     use super::{Editable, Error};
 
+    /// Proof that the caller is this crate. A generic `T: ExportRequest` reaches the methods of
+    /// the sealed supertraits; they take one of these, which only this crate can make, so that
+    /// they stay this crate's to call.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Internal(());
+
+    /// The one [`Internal`].
+    pub(crate) const INTERNAL: Internal = Internal(());
+
     /// What only this crate implements and calls: applying edits, and decoding as Go's pdata
     /// reads.
     pub trait Sealed: Editable {
         /// Decodes the request, taking what Go's pdata takes (see `view::decode_lenient`).
-        fn decode_lenient(bytes: &[u8]) -> Result<Self, Error>
+        fn decode_lenient(bytes: &[u8], _: Internal) -> Result<Self, Error>
         where
             Self: Sized;
     }
@@ -52,7 +61,7 @@ macro_rules! export_request {
         }
 
         impl sealed::Sealed for $request {
-            fn decode_lenient(bytes: &[u8]) -> Result<Self, Error> {
+            fn decode_lenient(bytes: &[u8], _: sealed::Internal) -> Result<Self, Error> {
                 view::decode_lenient(bytes, &view::$shape)
             }
         }

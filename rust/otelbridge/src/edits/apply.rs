@@ -13,16 +13,17 @@ use crate::proto::trace::v1::{ResourceSpans, Span};
 use crate::proto::{
     ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest,
 };
+use crate::request::sealed::{INTERNAL, Internal};
 use crate::{Error, ErrorKind, ExportRequest, Outcome, Signal};
 
 /// An OTLP export request that edits apply to: [`ExportRequest`]'s hidden half.
 pub trait Editable: Message + Default + Clone {
     /// Applies `edits` as the host would. An edit that addresses something this request lacks is
     /// an error, and the request is then left part-edited.
-    fn apply(&mut self, edits: &Edits) -> Result<(), Error>;
+    fn apply(&mut self, edits: &Edits, _: Internal) -> Result<(), Error>;
 
     /// Whether no resource is left.
-    fn is_empty(&self) -> bool;
+    fn is_empty(&self, _: Internal) -> bool;
 }
 
 impl<T: ExportRequest> Outcome<T> {
@@ -33,9 +34,9 @@ impl<T: ExportRequest> Outcome<T> {
         match self {
             Outcome::Edited(edits) => {
                 let mut request = received.clone();
-                request.apply(&edits)?;
+                request.apply(&edits, INTERNAL)?;
                 // No edits pass the batch on as it came, as the host does, even an empty one.
-                Ok(if request.is_empty() && !edits.is_empty() {
+                Ok(if request.is_empty(INTERNAL) && !edits.is_empty() {
                     Outcome::Dropped
                 } else {
                     Outcome::Replaced(request)
@@ -54,7 +55,7 @@ pub fn apply_encoded(
     bytes: &[u8],
 ) -> Result<Outcome<Vec<u8>>, Error> {
     fn run<T: ExportRequest>(edits: &Edits, bytes: &[u8]) -> Result<Outcome<Vec<u8>>, Error> {
-        let received = T::decode_lenient(bytes)?;
+        let received = T::decode_lenient(bytes, INTERNAL)?;
         Ok(Outcome::Edited(edits.clone()).resolve(&received)?.encode())
     }
     match signal {
@@ -167,11 +168,11 @@ macro_rules! drop_records {
 }
 
 impl Editable for ExportTraceServiceRequest {
-    fn apply(&mut self, edits: &Edits) -> Result<(), Error> {
+    fn apply(&mut self, edits: &Edits, _: Internal) -> Result<(), Error> {
         apply_edits(self, edits)
     }
 
-    fn is_empty(&self) -> bool {
+    fn is_empty(&self, _: Internal) -> bool {
         self.resource_spans.is_empty()
     }
 }
@@ -249,11 +250,11 @@ fn span(
 }
 
 impl Editable for ExportLogsServiceRequest {
-    fn apply(&mut self, edits: &Edits) -> Result<(), Error> {
+    fn apply(&mut self, edits: &Edits, _: Internal) -> Result<(), Error> {
         apply_edits(self, edits)
     }
 
-    fn is_empty(&self) -> bool {
+    fn is_empty(&self, _: Internal) -> bool {
         self.resource_logs.is_empty()
     }
 }
@@ -314,11 +315,11 @@ impl Targets for ExportLogsServiceRequest {
 }
 
 impl Editable for ExportMetricsServiceRequest {
-    fn apply(&mut self, edits: &Edits) -> Result<(), Error> {
+    fn apply(&mut self, edits: &Edits, _: Internal) -> Result<(), Error> {
         apply_edits(self, edits)
     }
 
-    fn is_empty(&self) -> bool {
+    fn is_empty(&self, _: Internal) -> bool {
         self.resource_metrics.is_empty()
     }
 }
@@ -497,7 +498,7 @@ mod tests {
             .set(At::record(0, 0, 1), "d", true)
             .remove(At::record(0, 0, 1), "a")
             .set(At::resource(1), "service.name", "shop");
-        request.apply(&edits).expect("all targets exist");
+        request.apply(&edits, INTERNAL).expect("all targets exist");
         let keys: Vec<_> = request.resource_spans[0].scope_spans[0].spans[1]
             .attributes
             .iter()
@@ -553,7 +554,9 @@ mod tests {
         ] {
             let mut edits = Edits::new();
             edits.set(At::resource(0), "ok", "1").set(at, "k", "v");
-            let err = traces().apply(&edits).expect_err("missing target");
+            let err = traces()
+                .apply(&edits, INTERNAL)
+                .expect_err("missing target");
             assert_eq!(err.kind(), ErrorKind::Internal);
             assert!(
                 err.message().contains(&format!("edit 1 addresses {at}")),
@@ -563,7 +566,7 @@ mod tests {
         let mut edits = Edits::new();
         edits.drop(At::scope(0, 0));
         assert!(
-            traces().apply(&edits).is_err(),
+            traces().apply(&edits, INTERNAL).is_err(),
             "scopes are not dropped directly"
         );
     }
