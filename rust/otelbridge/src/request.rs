@@ -16,14 +16,20 @@ use crate::{Error, Signal, view};
 /// generic function.
 ///
 /// ```
-/// use otelbridge::{Error, ExportRequest, Outcome, Signal};
+/// use otelbridge::prost::Message;
 /// use otelbridge::proto::ExportLogsServiceRequest;
+/// use otelbridge::{Batch, Error, ExportRequest, LogsBatch, Outcome, Signal};
 ///
-/// fn pass_on<T: ExportRequest>(batch: otelbridge::Batch<'_, T>) -> Result<Outcome<T>, Error> {
+/// /// Drops empty batches of any signal.
+/// fn drop_empty<T: ExportRequest>(batch: Batch<'_, T>) -> Result<Outcome<T>, Error> {
 ///     let request = batch.decode()?;
 ///     Ok(if request == T::default() { Outcome::Dropped } else { Outcome::Unchanged })
 /// }
+///
+/// let empty = ExportLogsServiceRequest::default().encode_to_vec();
+/// assert_eq!(drop_empty(LogsBatch::from_bytes(&empty))?, Outcome::Dropped);
 /// assert_eq!(ExportLogsServiceRequest::SIGNAL, Signal::Logs);
+/// # Ok::<(), Error>(())
 /// ```
 pub trait ExportRequest:
     Message + Default + Clone + PartialEq + Debug + Send + Sync + 'static + sealed::Sealed
