@@ -62,8 +62,8 @@ lint: toolchains ## Formatting, clippy (and the MSRV), go vet, and the SDK crate
 	# Dirty trees are allowed, so it checks work in progress too; its LICENSE is a copy of the root's.
 	cmp LICENSE rust/otelbridge/LICENSE
 	$(CARGO) package --locked --offline --allow-dirty -p otelbridge
-	# The SDK's rustdoc as docs.rs builds it: no broken link (missing docs are denied by clippy).
-	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --locked --offline --no-deps --all-features -p otelbridge
+	# The SDK's and the ABI crate's rustdoc: no broken link (missing docs are denied by clippy).
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --locked --offline --no-deps --all-features -p otelbridge -p otelbridge-abi
 	@unformatted=$$(gofmt -l go examples builder bench); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	cd go && $(GO) vet ./...
 	cd go/shimtest && $(GO) vet ./...

@@ -1,5 +1,6 @@
 //! The C ABI, version 1: every function a host calls, grouped by area, with the types and
-//! numbers of [`crate::types`] re-exported, so that `otelbridge_abi::abi` is the whole interface.
+//! numbers (written in `src/types.rs`) re-exported, so that `otelbridge_abi::abi` is the whole
+//! interface.
 //!
 //! cbindgen turns the crate into `ffi/include/otelbridge.h`; `ffi/README.md` states the protocol
 //! (ownership, threading, ordering, cancellation). Every function catches panics: none unwinds

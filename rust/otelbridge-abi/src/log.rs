@@ -1,6 +1,6 @@
 //! The log bridge: `tracing` events go to the host's logger of the component that emitted them.
 //!
-//! Each event is sent to the host with the sink of the current [`otelbridge::logging::LogScope`]
+//! Each event is sent to the host with the sink of the current `LogScope` (`otelbridge::private`)
 //! (or sink 0, the bridge's own logger, outside any component), its level, its message and its
 //! fields flat-encoded (layout in ffi/README.md).
 
@@ -16,16 +16,11 @@ use tracing::{Event, Level, Metadata, Subscriber};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 
 use crate::types::{
-    OTB_LOG_DEBUG, OTB_LOG_ERROR, OTB_LOG_INFO, OTB_LOG_OFF, OTB_LOG_TRACE, OTB_LOG_WARN,
+    OTB_LOG_DEBUG, OTB_LOG_ERROR, OTB_LOG_FIELD_BOOL, OTB_LOG_FIELD_F64, OTB_LOG_FIELD_I64,
+    OTB_LOG_FIELD_STRING, OTB_LOG_FIELD_U64, OTB_LOG_INFO, OTB_LOG_OFF, OTB_LOG_TRACE,
+    OTB_LOG_WARN,
 };
 use crate::{buffer, library};
-
-/// Field value types in the flat encoding.
-const FIELD_STRING: u8 = 1;
-const FIELD_I64: u8 = 2;
-const FIELD_U64: u8 = 3;
-const FIELD_F64: u8 = 4;
-const FIELD_BOOL: u8 = 5;
 
 /// The most verbose level any sink records; events above it are skipped before they are built.
 static MOST_VERBOSE: AtomicU32 = AtomicU32::new(OTB_LOG_OFF);
@@ -133,7 +128,7 @@ impl Visit for FlatFields {
         if field.name() == "message" {
             self.message = value.to_owned();
         } else {
-            self.header(FIELD_STRING, field);
+            self.header(OTB_LOG_FIELD_STRING, field);
             self.bytes(value.as_bytes());
         }
     }
@@ -142,33 +137,33 @@ impl Visit for FlatFields {
         if field.name() == "message" {
             self.message = format!("{value:?}");
         } else {
-            self.header(FIELD_STRING, field);
+            self.header(OTB_LOG_FIELD_STRING, field);
             self.bytes(format!("{value:?}").as_bytes());
         }
     }
 
     fn record_error(&mut self, field: &Field, value: &(dyn std::error::Error + 'static)) {
-        self.header(FIELD_STRING, field);
+        self.header(OTB_LOG_FIELD_STRING, field);
         self.bytes(value.to_string().as_bytes());
     }
 
     fn record_i64(&mut self, field: &Field, value: i64) {
-        self.header(FIELD_I64, field);
+        self.header(OTB_LOG_FIELD_I64, field);
         self.encoded.extend_from_slice(&value.to_le_bytes());
     }
 
     fn record_u64(&mut self, field: &Field, value: u64) {
-        self.header(FIELD_U64, field);
+        self.header(OTB_LOG_FIELD_U64, field);
         self.encoded.extend_from_slice(&value.to_le_bytes());
     }
 
     fn record_f64(&mut self, field: &Field, value: f64) {
-        self.header(FIELD_F64, field);
+        self.header(OTB_LOG_FIELD_F64, field);
         self.encoded.extend_from_slice(&value.to_le_bytes());
     }
 
     fn record_bool(&mut self, field: &Field, value: bool) {
-        self.header(FIELD_BOOL, field);
+        self.header(OTB_LOG_FIELD_BOOL, field);
         self.encoded.push(u8::from(value));
     }
 }

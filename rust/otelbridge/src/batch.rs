@@ -65,7 +65,7 @@ pub enum Outcome<T> {
 
 impl<T: Message> Outcome<T> {
     /// Encodes a replaced batch to bytes; the other outcomes carry none.
-    pub fn encode(self) -> Outcome<Vec<u8>> {
+    pub(crate) fn encode(self) -> Outcome<Vec<u8>> {
         match self {
             Outcome::Unchanged => Outcome::Unchanged,
             Outcome::Replaced(message) => Outcome::Replaced(message.encode_to_vec()),

@@ -3,13 +3,11 @@
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use prost::Message;
-
 use crate::next::{Downstream, SendFuture};
 use crate::proto::{
     ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest,
 };
-use crate::{Context, Error, Next, Signal, Signals};
+use crate::{Context, Error, ExportRequest, Next, Signal, Signals};
 
 use super::OtlpRequest;
 
@@ -303,7 +301,9 @@ impl Sent {
         &self.answer
     }
 
-    /// Decodes the batch. Fails (permanently) if it is not valid OTLP protobuf of `T`.
+    /// Decodes the batch as [`Batch::decode`](crate::Batch::decode) does (text that is not
+    /// UTF-8 reads lossily, as Go's pipeline would take it). Fails (permanently) if it is not
+    /// valid OTLP protobuf of `T`.
     ///
     /// ```
     /// # use otelbridge::{Context, Signal, Signals};
@@ -317,7 +317,7 @@ impl Sent {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn decode<T: Message + Default>(&self) -> Result<T, Error> {
-        Ok(T::decode(self.bytes.as_slice())?)
+    pub fn decode<T: ExportRequest>(&self) -> Result<T, Error> {
+        crate::Batch::<T>::from_bytes(&self.bytes).decode()
     }
 }

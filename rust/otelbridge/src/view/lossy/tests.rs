@@ -286,3 +286,70 @@ fn malformed_framing_still_fails_with_prosts_error() {
         assert!(err.message().starts_with("decoding OTLP protobuf"), "{err}");
     }
 }
+
+#[test]
+fn deep_values_are_repaired_in_one_copy() {
+    // An invalid string and a large byte value at the bottom of an array nested 40 deep: the
+    // repaired batch decodes lossily, and its size shows each byte was copied once (a copy per
+    // level would not grow it, but every nested length is rewritten in place, 5 bytes each).
+    fn nested(leaf: Vec<AnyValue>, levels: usize) -> AnyValue {
+        (0..levels).fold(
+            AnyValue {
+                value: Some(Value::ArrayValue(ArrayValue { values: leaf })),
+            },
+            |inner, _| AnyValue {
+                value: Some(Value::ArrayValue(ArrayValue {
+                    values: vec![inner],
+                })),
+            },
+        )
+    }
+    let blob = vec![0xab; 64 << 10];
+    let leaf = |text: &str| {
+        vec![
+            AnyValue {
+                value: Some(Value::StringValue(text.into())),
+            },
+            AnyValue {
+                value: Some(Value::BytesValue(blob.clone())),
+            },
+        ]
+    };
+    let request = |text: &str| ExportTraceServiceRequest {
+        resource_spans: vec![ResourceSpans {
+            resource: Some(Resource {
+                attributes: vec![KeyValue {
+                    key: "deep".into(),
+                    value: Some(nested(leaf(text), 40)),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }),
+            ..Default::default()
+        }],
+    };
+    let bytes = spoiled_once(&request("#x1"));
+    let repaired =
+        super::repair_text(&bytes, &crate::view::TRACES).expect("one string is repaired");
+    assert!(
+        repaired.len() <= bytes.len() + 2 + super::LENGTH_WIDTH * 100,
+        "{} bytes repaired from {}",
+        repaired.len(),
+        bytes.len()
+    );
+    let decoded = TracesBatch::from_bytes(&bytes)
+        .decode()
+        .expect("decodes lossily");
+    assert_eq!(decoded, request("\u{FFFD}x1"));
+}
+
+/// `request` encoded with the first byte of its one marker made 0xff.
+fn spoiled_once(request: &impl Message) -> Vec<u8> {
+    let mut bytes = request.encode_to_vec();
+    let at = bytes
+        .windows(3)
+        .position(|w| w == b"#x1")
+        .expect("the marker");
+    bytes[at] = 0xff;
+    bytes
+}
