@@ -87,7 +87,7 @@ func parseCargoLine(line, dir string) (CargoDependency, error) {
 				return CargoDependency{}, fmt.Errorf("cargo line %q: %v", line, err)
 			}
 			at := shape.path
-			dep.Line = text[:at.Offset] + tomlString(abs) + text[at.Offset+at.Length:]
+			dep.Line = text[:at.Offset] + TOMLString(abs) + text[at.Offset+at.Length:]
 		}
 	}
 	return dep, nil
@@ -142,8 +142,8 @@ func keyParts(kv *unstable.Node) []string {
 	return parts
 }
 
-// tomlString quotes s as a TOML basic string.
-func tomlString(s string) string {
+// TOMLString quotes s as a TOML basic string, as a cargo: line holds it.
+func TOMLString(s string) string {
 	var b strings.Builder
 	b.WriteByte('"')
 	for _, c := range s {

@@ -22,6 +22,8 @@ import (
 	"unicode"
 
 	"github.com/pelletier/go-toml/v2"
+
+	"github.com/otelbridge/otelbridge/builder/internal/manifest"
 )
 
 //go:embed all:templates
@@ -264,7 +266,7 @@ func Write(opts Options) (*Result, error) {
 		}
 		res.Files = append(res.Files, f.name)
 	}
-	res.CargoLine = fmt.Sprintf("%s = { path = %s }", crate, tomlString(filepath.ToSlash(dir)))
+	res.CargoLine = fmt.Sprintf("%s = { path = %s }", crate, manifest.TOMLString(filepath.ToSlash(dir)))
 	return res, nil
 }
 
@@ -312,13 +314,13 @@ func (s sdkSpec) value(testing bool) string {
 	}
 	switch {
 	case s.path != "":
-		return "{ path = " + tomlString(s.path) + features + " }"
+		return "{ path = " + manifest.TOMLString(s.path) + features + " }"
 	case s.git != "":
-		return "{ git = " + tomlString(s.git) + features + " }"
+		return "{ git = " + manifest.TOMLString(s.git) + features + " }"
 	case testing:
-		return "{ version = " + tomlString(s.version) + features + " }"
+		return "{ version = " + manifest.TOMLString(s.version) + features + " }"
 	default:
-		return tomlString(s.version)
+		return manifest.TOMLString(s.version)
 	}
 }
 
@@ -391,25 +393,6 @@ func enclosingWorkspace(dir string) (root string, member bool) {
 			return "", false
 		}
 	}
-}
-
-// tomlString quotes s as a TOML basic string.
-func tomlString(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, c := range s {
-		switch {
-		case c == '"' || c == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(c)
-		case c < 0x20 || c == 0x7f:
-			fmt.Fprintf(&b, `\u%04X`, c)
-		default:
-			b.WriteRune(c)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
 }
 
 // file is one rendered file.
