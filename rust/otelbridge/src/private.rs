@@ -4,7 +4,7 @@
 //! and any of it may change with a minor version of the C ABI without a change an author sees.
 //! Everything an author needs is at the crate root and in its public modules.
 
-use crate::config::{self, Config, ConfigError};
+use crate::config::ConfigError;
 use crate::{CreateSettings, Edits, Error, Factory, Next, Signals};
 
 pub use crate::edits::apply::apply_encoded;
@@ -36,11 +36,6 @@ pub fn validate_config_json(factory: &Factory, json: &[u8]) -> Result<(), Config
 /// The JSON form of `factory`'s default config.
 pub fn default_config_json(factory: &Factory) -> Result<Vec<u8>, ConfigError> {
     factory.default_config_json()
-}
-
-/// Reads a config from JSON as the collector hands it over (see `config::from_json`).
-pub fn config_from_json<C: Config>(json: &[u8]) -> Result<C, ConfigError> {
-    config::from_json(json)
 }
 
 /// Next consumers for `signals`, delivered by `downstream`.
