@@ -17,7 +17,7 @@
 /*
  The ABI's minor version: additions that a host of the same major may ignore.
  */
-#define OTELBRIDGE_ABI_MINOR 5
+#define OTELBRIDGE_ABI_MINOR 6
 
 /*
  Success.
@@ -288,6 +288,54 @@
 #define OTB_CONTEXT_TRACE 3
 
 /*
+ `OtbEvent.kind` (since 1.6): a pending call completed, as `OtbHostCallbacks.complete` would
+ say. `handle` is the waiter, `result` the result, whose buffers the host takes.
+ */
+#define OTB_EVENT_COMPLETE 1
+
+/*
+ A log event, as `OtbHostCallbacks.log` would send it: `handle` is the sink, `code` the level,
+ `text` the message, `data` the fields.
+ */
+#define OTB_EVENT_LOG 2
+
+/*
+ A status report: `handle` is the sink, `code` the `OTB_COMPONENT_STATUS_*`, `text` the message.
+ */
+#define OTB_EVENT_STATUS 3
+
+/*
+ A new metric instrument: `handle` is the sink, `code` the `OTB_INSTRUMENT_*`, `id` the id the
+ library chose (its measurements name it), `text` the name, description and unit as three
+ length-prefixed strings. It comes before any measurement of it.
+ */
+#define OTB_EVENT_INSTRUMENT 4
+
+/*
+ A measurement: `id` is the instrument, `value` the value, `data` the attributes (as
+ `OtbRecordFn` takes them).
+ */
+#define OTB_EVENT_RECORD 5
+
+/*
+ A batch for the host's pipelines: `handle` is the sink, `code` the signal, `id` the
+ completion to answer with `otelbridge_v1_consume_complete`, `deadline_unix_nano` the deadline
+ (0: none), `text` the context records, `data` the batch. The host keeps `data` by zeroing the
+ field before `otelbridge_v1_events_free`, and frees it later with `otelbridge_v1_buf_release`.
+ */
+#define OTB_EVENT_CONSUME 6
+
+/*
+ `otelbridge_v1_events_next` wrote `*count` events (none when it timed out).
+ */
+#define OTB_EVENTS_OK 0
+
+/*
+ `otelbridge_v1_events_next`: the queue is closed and empty; no event will come.
+ */
+#define OTB_EVENTS_CLOSED 1
+
+/*
  Whether a call finished inside the function or goes on in the runtime.
  */
 enum OtbPoll
@@ -372,6 +420,24 @@ typedef struct {
 } OtbStatus;
 
 /*
+ The library's answer to the handshake.
+ */
+typedef struct {
+  /*
+   The library's `OTELBRIDGE_ABI_MAJOR`.
+   */
+  uint32_t abi_major;
+  /*
+   The library's `OTELBRIDGE_ABI_MINOR`.
+   */
+  uint32_t abi_minor;
+  /*
+   Number of entries `otelbridge_v1_registry` returns.
+   */
+  size_t component_count;
+} OtbLibraryInfo;
+
+/*
  The result of a call that does work.
  */
 typedef struct {
@@ -389,6 +455,50 @@ typedef struct {
    */
   OtbBuf data;
 } OtbResult;
+
+/*
+ What the library would have called back, queued for a host that takes its events by polling
+ (`otelbridge_v1_handshake_events`, since 1.6). Which fields are set depends on `kind`
+ (`OTB_EVENT_*`); the others are zero.
+ */
+typedef struct {
+  /*
+   `OTB_EVENT_*`.
+   */
+  uint32_t kind;
+  /*
+   The level, status, instrument kind or signal.
+   */
+  uint32_t code;
+  /*
+   The waiter (`COMPLETE`) or the sink.
+   */
+  uint64_t handle;
+  /*
+   The instrument (`INSTRUMENT`, `RECORD`) or the completion (`CONSUME`).
+   */
+  uint64_t id;
+  /*
+   The batch's deadline (`CONSUME`), 0 when there is none.
+   */
+  int64_t deadline_unix_nano;
+  /*
+   The measured value (`RECORD`).
+   */
+  double value;
+  /*
+   The message, instrument description or context records. Freed by `otelbridge_v1_events_free`.
+   */
+  OtbBuf text;
+  /*
+   Log fields, attributes or the batch. Freed by `otelbridge_v1_events_free` unless zeroed.
+   */
+  OtbBuf data;
+  /*
+   The completed call's result (`COMPLETE`): its buffers are the host's.
+   */
+  OtbResult result;
+} OtbEvent;
 
 /*
  Completes a call that returned `OTB_POLL_PENDING`, on a runtime thread. The host takes
@@ -490,24 +600,6 @@ typedef struct {
 } OtbHostCallbacks;
 
 /*
- The library's answer to the handshake.
- */
-typedef struct {
-  /*
-   The library's `OTELBRIDGE_ABI_MAJOR`.
-   */
-  uint32_t abi_major;
-  /*
-   The library's `OTELBRIDGE_ABI_MINOR`.
-   */
-  uint32_t abi_minor;
-  /*
-   Number of entries `otelbridge_v1_registry` returns.
-   */
-  size_t component_count;
-} OtbLibraryInfo;
-
-/*
  Bytes Rust owns for the life of the library (type names in the registry).
  */
 typedef struct {
@@ -590,6 +682,15 @@ extern "C" {
 void otelbridge_v1_buf_free(OtbBuf buf);
 
 /*
+ Releases the buffer `*buf` points at and zeroes it, so releasing it again does nothing: the
+ form of `otelbridge_v1_buf_free` for hosts that cannot pass a struct by value (since 1.6).
+
+ # Safety
+ `buf` must be NULL or point to a buffer from this library, unchanged, or zeroed.
+ */
+void otelbridge_v1_buf_release(OtbBuf *buf);
+
+/*
  Does nothing: measures the fixed cost of a call into the library.
  */
 void *otelbridge_v1_nop(void *arg);
@@ -612,6 +713,48 @@ uint32_t otelbridge_v1_config_validate(uint32_t index,
                                        const uint8_t *json,
                                        size_t json_len,
                                        OtbStatus *status);
+
+/*
+ `otelbridge_v1_handshake` for a host that takes what the library would call back as events,
+ with `otelbridge_v1_events_next`, instead of giving callbacks. `default_log_level` is the most
+ verbose level of sink 0, as in `OtbHostCallbacks`. The first handshake of a process decides.
+
+ # Safety
+ `info` must be a valid pointer; `status` may be NULL.
+ */
+uint32_t otelbridge_v1_handshake_events(uint32_t host_major,
+                                        uint32_t host_minor,
+                                        uint32_t default_log_level,
+                                        OtbLibraryInfo *info,
+                                        OtbStatus *status);
+
+/*
+ Waits up to `timeout_ns` nanoseconds (0: does not wait; negative: without end) for events,
+ moves up to `cap` of them into `events`, oldest first, and sets `*count`. Returns
+ `OTB_EVENTS_OK` (with `*count` 0 when the wait timed out) or `OTB_EVENTS_CLOSED` once the
+ queue is closed and empty. Any thread may call it, several at once; each event goes to one.
+ The host hands each event back with `otelbridge_v1_events_free` once it has handled it.
+
+ # Safety
+ `events` must point to `cap` writable events, `count` to a writable size.
+ */
+uint32_t otelbridge_v1_events_next(int64_t timeout_ns, OtbEvent *events, size_t cap, size_t *count);
+
+/*
+ Frees the text and data of `count` events the host handled (a field the host zeroed, such
+ as a batch it keeps, is left alone). A completion's result is the host's, as always.
+
+ # Safety
+ `events` must point to `count` events `otelbridge_v1_events_next` wrote, each freed once.
+ */
+void otelbridge_v1_events_free(OtbEvent *events, size_t count);
+
+/*
+ Closes the queue: pollers take the events left, then `otelbridge_v1_events_next` returns
+ `OTB_EVENTS_CLOSED`. What would be queued later is answered at once: a batch from a receiver
+ fails (retryable), log events and measurements are dropped. For a host that is going away.
+ */
+void otelbridge_v1_events_close(void);
 
 /*
  `(major << 16) | minor` of this library's ABI. Safe to call before the handshake.

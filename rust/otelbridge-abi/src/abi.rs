@@ -8,6 +8,7 @@
 
 mod buffer;
 mod config;
+mod events;
 mod handshake;
 mod instance;
 mod pending;
@@ -18,6 +19,7 @@ pub use crate::instance::OtbInstance;
 pub use crate::types::*;
 pub use buffer::*;
 pub use config::*;
+pub use events::*;
 pub use handshake::*;
 pub use instance::*;
 pub use pending::*;

@@ -19,6 +19,7 @@ mod buffer;
 mod call;
 mod context;
 mod downstream;
+mod events;
 mod instance;
 mod library;
 mod log;

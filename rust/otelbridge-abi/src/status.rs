@@ -6,15 +6,18 @@ use crate::types::{OTB_STATUS_OK, OtbStatus};
 use crate::{buffer, numbers};
 
 /// The success status.
+pub(crate) const EMPTY: OtbStatus = OtbStatus {
+    code: OTB_STATUS_OK,
+    permanent: false,
+    grpc_code: 0,
+    http_code: 0,
+    retry_after_ns: 0,
+    message: buffer::EMPTY,
+};
+
+/// The success status.
 pub(crate) fn ok() -> OtbStatus {
-    OtbStatus {
-        code: OTB_STATUS_OK,
-        permanent: false,
-        grpc_code: 0,
-        http_code: 0,
-        retry_after_ns: 0,
-        message: buffer::EMPTY,
-    }
+    EMPTY
 }
 
 /// The status for `err`; its message becomes a buffer the host frees.

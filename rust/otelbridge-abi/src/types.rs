@@ -5,7 +5,7 @@
 /// The ABI's major version: a host refuses a library whose major differs from its own.
 pub const OTELBRIDGE_ABI_MAJOR: u32 = 1;
 /// The ABI's minor version: additions that a host of the same major may ignore.
-pub const OTELBRIDGE_ABI_MINOR: u32 = 5;
+pub const OTELBRIDGE_ABI_MINOR: u32 = 6;
 
 /// Success.
 pub const OTB_STATUS_OK: u32 = 0;
@@ -126,6 +126,32 @@ pub const OTB_CONTEXT_PEER_ADDR: u8 = 2;
 /// Context record tag: the caller's span context: trace id (16 bytes), span id (8), flags (1),
 /// then the W3C trace state as text (since ABI 1.1).
 pub const OTB_CONTEXT_TRACE: u8 = 3;
+
+/// `OtbEvent.kind` (since 1.6): a pending call completed, as `OtbHostCallbacks.complete` would
+/// say. `handle` is the waiter, `result` the result, whose buffers the host takes.
+pub const OTB_EVENT_COMPLETE: u32 = 1;
+/// A log event, as `OtbHostCallbacks.log` would send it: `handle` is the sink, `code` the level,
+/// `text` the message, `data` the fields.
+pub const OTB_EVENT_LOG: u32 = 2;
+/// A status report: `handle` is the sink, `code` the `OTB_COMPONENT_STATUS_*`, `text` the message.
+pub const OTB_EVENT_STATUS: u32 = 3;
+/// A new metric instrument: `handle` is the sink, `code` the `OTB_INSTRUMENT_*`, `id` the id the
+/// library chose (its measurements name it), `text` the name, description and unit as three
+/// length-prefixed strings. It comes before any measurement of it.
+pub const OTB_EVENT_INSTRUMENT: u32 = 4;
+/// A measurement: `id` is the instrument, `value` the value, `data` the attributes (as
+/// `OtbRecordFn` takes them).
+pub const OTB_EVENT_RECORD: u32 = 5;
+/// A batch for the host's pipelines: `handle` is the sink, `code` the signal, `id` the
+/// completion to answer with `otelbridge_v1_consume_complete`, `deadline_unix_nano` the deadline
+/// (0: none), `text` the context records, `data` the batch. The host keeps `data` by zeroing the
+/// field before `otelbridge_v1_events_free`, and frees it later with `otelbridge_v1_buf_release`.
+pub const OTB_EVENT_CONSUME: u32 = 6;
+
+/// `otelbridge_v1_events_next` wrote `*count` events (none when it timed out).
+pub const OTB_EVENTS_OK: u32 = 0;
+/// `otelbridge_v1_events_next`: the queue is closed and empty; no event will come.
+pub const OTB_EVENTS_CLOSED: u32 = 1;
 
 /// A buffer Rust allocated and handed to the host. The host owns it and releases it exactly once
 /// with `otelbridge_v1_buf_free`. An empty buffer is all zeros (`ptr` is NULL).
@@ -306,6 +332,32 @@ pub struct OtbHostCallbacks {
     pub record: OtbRecordFn,
     /// Data from receivers and connectors to the host's pipelines (since 1.2).
     pub consume: OtbConsumeFn,
+}
+
+/// What the library would have called back, queued for a host that takes its events by polling
+/// (`otelbridge_v1_handshake_events`, since 1.6). Which fields are set depends on `kind`
+/// (`OTB_EVENT_*`); the others are zero.
+#[repr(C)]
+#[derive(Debug)]
+pub struct OtbEvent {
+    /// `OTB_EVENT_*`.
+    pub kind: u32,
+    /// The level, status, instrument kind or signal.
+    pub code: u32,
+    /// The waiter (`COMPLETE`) or the sink.
+    pub handle: u64,
+    /// The instrument (`INSTRUMENT`, `RECORD`) or the completion (`CONSUME`).
+    pub id: u64,
+    /// The batch's deadline (`CONSUME`), 0 when there is none.
+    pub deadline_unix_nano: i64,
+    /// The measured value (`RECORD`).
+    pub value: f64,
+    /// The message, instrument description or context records. Freed by `otelbridge_v1_events_free`.
+    pub text: OtbBuf,
+    /// Log fields, attributes or the batch. Freed by `otelbridge_v1_events_free` unless zeroed.
+    pub data: OtbBuf,
+    /// The completed call's result (`COMPLETE`): its buffers are the host's.
+    pub result: OtbResult,
 }
 
 /// Whether a call finished inside the function or goes on in the runtime.
