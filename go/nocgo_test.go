@@ -7,13 +7,14 @@ import (
 	"testing"
 )
 
-// Without cgo the shim still compiles, and a Rust component's config says why it cannot work.
-func TestWithoutCgoConfigsFailWithAClearError(t *testing.T) {
+// Without cgo a collector loads its Rust library; one that names none still starts, and a Rust
+// component's config says why it cannot work.
+func TestWithoutCgoAndWithoutALibraryConfigsFailWithAClearError(t *testing.T) {
 	err := NewProcessorFactory("redact").CreateDefaultConfig().(*Config).Validate()
-	if err == nil || !strings.Contains(err.Error(), "otelbridge requires cgo") {
-		t.Fatalf("Validate() = %v, want the requires-cgo error", err)
+	if err == nil || !strings.Contains(err.Error(), "built without cgo and names no Rust library") {
+		t.Fatalf("Validate() = %v, want the no-library error", err)
 	}
 	if _, err := ProcessorFactories(); err == nil {
-		t.Fatal("ProcessorFactories without cgo must fail")
+		t.Fatal("ProcessorFactories without a library must fail")
 	}
 }

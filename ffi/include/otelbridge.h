@@ -326,6 +326,12 @@
 #define OTB_EVENT_CONSUME 6
 
 /*
+ The host's mark, queued by `otelbridge_v1_events_mark`: `handle` is the host's number. Every
+ event queued before it has been handed out before it.
+ */
+#define OTB_EVENT_MARK 7
+
+/*
  `otelbridge_v1_events_next` wrote `*count` events (none when it timed out).
  */
 #define OTB_EVENTS_OK 0
@@ -748,6 +754,13 @@ uint32_t otelbridge_v1_events_next(int64_t timeout_ns, OtbEvent *events, size_t 
  `events` must point to `count` events `otelbridge_v1_events_next` wrote, each freed once.
  */
 void otelbridge_v1_events_free(OtbEvent *events, size_t count);
+
+/*
+ Queues the host's `mark` (an `OTB_EVENT_MARK` event) behind every event queued so far: when a
+ poller takes it, the host has been handed everything that came before, such as the last log
+ events of an instance it is about to forget.
+ */
+void otelbridge_v1_events_mark(uint64_t mark);
 
 /*
  Closes the queue: pollers take the events left, then `otelbridge_v1_events_next` returns

@@ -5,6 +5,8 @@ package bridge
 // #include "otelbridge.h"
 import "C"
 
+import "unsafe"
+
 // abiNumber is one number the shim defines in Go beside its definition in the C header.
 type abiNumber struct {
 	name       string
@@ -73,6 +75,87 @@ func abiNumbers() []abiNumber {
 		{"InstrumentUpDownCounter", uint64(InstrumentUpDownCounter), "OTB_INSTRUMENT_UP_DOWN_COUNTER", C.OTB_INSTRUMENT_UP_DOWN_COUNTER},
 		{"InstrumentHistogram", uint64(InstrumentHistogram), "OTB_INSTRUMENT_HISTOGRAM", C.OTB_INSTRUMENT_HISTOGRAM},
 		{"InstrumentGauge", uint64(InstrumentGauge), "OTB_INSTRUMENT_GAUGE", C.OTB_INSTRUMENT_GAUGE},
+
+		{"pollReady", pollReady, "OTB_POLL_READY", C.OTB_POLL_READY},
+		{"pollPending", pollPending, "OTB_POLL_PENDING", C.OTB_POLL_PENDING},
+		{"eventComplete", eventComplete, "OTB_EVENT_COMPLETE", C.OTB_EVENT_COMPLETE},
+		{"eventLog", eventLog, "OTB_EVENT_LOG", C.OTB_EVENT_LOG},
+		{"eventStatus", eventStatus, "OTB_EVENT_STATUS", C.OTB_EVENT_STATUS},
+		{"eventInstrument", eventInstrument, "OTB_EVENT_INSTRUMENT", C.OTB_EVENT_INSTRUMENT},
+		{"eventRecord", eventRecord, "OTB_EVENT_RECORD", C.OTB_EVENT_RECORD},
+		{"eventConsume", eventConsume, "OTB_EVENT_CONSUME", C.OTB_EVENT_CONSUME},
+		{"eventMark", eventMark, "OTB_EVENT_MARK", C.OTB_EVENT_MARK},
+		{"eventsOK", eventsOK, "OTB_EVENTS_OK", C.OTB_EVENTS_OK},
+		{"eventsClosed", eventsClosed, "OTB_EVENTS_CLOSED", C.OTB_EVENTS_CLOSED},
+	}
+}
+
+// abiLayout is one struct's size or field offset, as the shim declares it (abi.go) and as the
+// header does.
+type abiLayout struct {
+	name         string
+	goValue, cgo uintptr
+}
+
+// abiLayouts pairs the layout of every struct the shim declares with the header's: the build
+// without cgo has only the Go declarations.
+func abiLayouts() []abiLayout {
+	var (
+		buf     otbBuf
+		str     otbStr
+		status  otbStatus
+		result  otbResult
+		host    otbHostStatus
+		info    otbLibraryInfo
+		entry   otbComponentInfo
+		event   otbEvent
+		cBuf    C.OtbBuf
+		cStr    C.OtbStr
+		cStatus C.OtbStatus
+		cResult C.OtbResult
+		cHost   C.OtbHostStatus
+		cInfo   C.OtbLibraryInfo
+		cEntry  C.OtbComponentInfo
+		cEvent  C.OtbEvent
+	)
+	return []abiLayout{
+		{"OtbBuf", unsafe.Sizeof(buf), unsafe.Sizeof(cBuf)},
+		{"OtbBuf.len", unsafe.Offsetof(buf.len), unsafe.Offsetof(cBuf.len)},
+		{"OtbBuf.cap", unsafe.Offsetof(buf.cap), unsafe.Offsetof(cBuf.cap)},
+		{"OtbStr", unsafe.Sizeof(str), unsafe.Sizeof(cStr)},
+		{"OtbStr.len", unsafe.Offsetof(str.len), unsafe.Offsetof(cStr.len)},
+		{"OtbStatus", unsafe.Sizeof(status), unsafe.Sizeof(cStatus)},
+		{"OtbStatus.permanent", unsafe.Offsetof(status.permanent), unsafe.Offsetof(cStatus.permanent)},
+		{"OtbStatus.grpc_code", unsafe.Offsetof(status.grpcCode), unsafe.Offsetof(cStatus.grpc_code)},
+		{"OtbStatus.http_code", unsafe.Offsetof(status.httpCode), unsafe.Offsetof(cStatus.http_code)},
+		{"OtbStatus.retry_after_ns", unsafe.Offsetof(status.retryAfterNs), unsafe.Offsetof(cStatus.retry_after_ns)},
+		{"OtbStatus.message", unsafe.Offsetof(status.message), unsafe.Offsetof(cStatus.message)},
+		{"OtbResult", unsafe.Sizeof(result), unsafe.Sizeof(cResult)},
+		{"OtbResult.outcome", unsafe.Offsetof(result.outcome), unsafe.Offsetof(cResult.outcome)},
+		{"OtbResult.data", unsafe.Offsetof(result.data), unsafe.Offsetof(cResult.data)},
+		{"OtbHostStatus", unsafe.Sizeof(host), unsafe.Sizeof(cHost)},
+		{"OtbHostStatus.permanent", unsafe.Offsetof(host.permanent), unsafe.Offsetof(cHost.permanent)},
+		{"OtbHostStatus.grpc_code", unsafe.Offsetof(host.grpcCode), unsafe.Offsetof(cHost.grpc_code)},
+		{"OtbHostStatus.http_code", unsafe.Offsetof(host.httpCode), unsafe.Offsetof(cHost.http_code)},
+		{"OtbHostStatus.retry_after_ns", unsafe.Offsetof(host.retryAfterNs), unsafe.Offsetof(cHost.retry_after_ns)},
+		{"OtbHostStatus.message", unsafe.Offsetof(host.message), unsafe.Offsetof(cHost.message)},
+		{"OtbLibraryInfo", unsafe.Sizeof(info), unsafe.Sizeof(cInfo)},
+		{"OtbLibraryInfo.abi_minor", unsafe.Offsetof(info.abiMinor), unsafe.Offsetof(cInfo.abi_minor)},
+		{"OtbLibraryInfo.component_count", unsafe.Offsetof(info.componentCount), unsafe.Offsetof(cInfo.component_count)},
+		{"OtbComponentInfo", unsafe.Sizeof(entry), unsafe.Sizeof(cEntry)},
+		{"OtbComponentInfo.kind", unsafe.Offsetof(entry.kind), unsafe.Offsetof(cEntry.kind)},
+		{"OtbComponentInfo.signals", unsafe.Offsetof(entry.signals), unsafe.Offsetof(cEntry.signals)},
+		{"OtbComponentInfo.signals_out", unsafe.Offsetof(entry.signalsOut), unsafe.Offsetof(cEntry.signals_out)},
+		{"OtbComponentInfo.stability", unsafe.Offsetof(entry.stability), unsafe.Offsetof(cEntry.stability)},
+		{"OtbEvent", unsafe.Sizeof(event), unsafe.Sizeof(cEvent)},
+		{"OtbEvent.code", unsafe.Offsetof(event.code), unsafe.Offsetof(cEvent.code)},
+		{"OtbEvent.handle", unsafe.Offsetof(event.handle), unsafe.Offsetof(cEvent.handle)},
+		{"OtbEvent.id", unsafe.Offsetof(event.id), unsafe.Offsetof(cEvent.id)},
+		{"OtbEvent.deadline_unix_nano", unsafe.Offsetof(event.deadlineUnixNano), unsafe.Offsetof(cEvent.deadline_unix_nano)},
+		{"OtbEvent.value", unsafe.Offsetof(event.value), unsafe.Offsetof(cEvent.value)},
+		{"OtbEvent.text", unsafe.Offsetof(event.text), unsafe.Offsetof(cEvent.text)},
+		{"OtbEvent.data", unsafe.Offsetof(event.data), unsafe.Offsetof(cEvent.data)},
+		{"OtbEvent.result", unsafe.Offsetof(event.result), unsafe.Offsetof(cEvent.result)},
 	}
 }
 

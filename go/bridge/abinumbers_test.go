@@ -17,6 +17,15 @@ func TestEveryABINumberInGoEqualsTheHeaders(t *testing.T) {
 	}
 }
 
+// The shim's declarations of the ABI's structs must lay out as the header's, field by field.
+func TestEveryABIStructInGoHasTheHeadersLayout(t *testing.T) {
+	for _, l := range abiLayouts() {
+		if l.goValue != l.cgo {
+			t.Errorf("%s: %d in Go, %d in the header", l.name, l.goValue, l.cgo)
+		}
+	}
+}
+
 // Stability crosses as the collector's own component.StabilityLevel value.
 func TestTheHeadersStabilityLevelsAreTheCollectors(t *testing.T) {
 	want := []component.StabilityLevel{

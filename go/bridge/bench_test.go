@@ -15,9 +15,3 @@ func BenchmarkRawCgoNop(b *testing.B) {
 		rawCgoNop()
 	}
 }
-
-func BenchmarkABINop(b *testing.B) {
-	for b.Loop() {
-		Nop()
-	}
-}

@@ -1,14 +1,8 @@
-//go:build cgo
-
 package bridge
-
-// #include "otelbridge.h"
-import "C"
 
 import (
 	"context"
 	"runtime"
-	"runtime/cgo"
 	"sync"
 	"time"
 	"unsafe"
@@ -20,36 +14,34 @@ import (
 // Bytes, then Free it.
 type Result struct {
 	Outcome Outcome
-	data    C.OtbBuf
+	data    otbBuf
 }
 
 // Bytes views the replaced batch in Rust memory; valid until Free.
 func (r *Result) Bytes() []byte {
-	if r.data.ptr == nil {
-		return nil
-	}
-	return unsafe.Slice((*byte)(unsafe.Pointer(r.data.ptr)), int(r.data.len))
+	return r.data.bytes()
 }
 
 // Free releases the result's data. Safe to call twice.
 func (r *Result) Free() {
-	freeBuf(r.data)
-	r.data = C.OtbBuf{}
+	freeBuf(&r.data)
 }
 
-// frame holds what C writes during a call, pooled so a call allocates nothing.
+// frame holds what a call needs, pooled so a call allocates nothing.
 type frame struct {
-	result  C.OtbResult
-	pending *C.OtbPending
-	ctx     []byte
+	// out is what Rust writes: an allocation of its own, free of Go pointers, because cgo's
+	// pointer check reads the whole allocation a pointer argument points into.
+	out *callOut
+	ctx []byte
 }
 
-var frames = sync.Pool{New: func() any { return new(frame) }}
-
-// pendingWaiter receives the completion of a pending call.
-type pendingWaiter struct {
-	done chan C.OtbResult
+// callOut is what Rust writes during a call.
+type callOut struct {
+	result  otbResult
+	pending unsafe.Pointer // OtbPending*, Rust memory
 }
+
+var frames = sync.Pool{New: func() any { return &frame{out: new(callOut)} }}
 
 // call runs one call if the instance accepts work.
 func (i *Instance) call(ctx context.Context, kind callKind, signal Signal, data []byte) (Result, error) {
@@ -65,9 +57,9 @@ func (i *Instance) invoke(ctx context.Context, kind callKind, signal Signal, dat
 	return i.invokeEntered(ctx, kind, signal, data)
 }
 
-// invokeEntered polls the call once in Rust; if it must wait, it waits for the completion
-// callback or for ctx, whichever comes first. The in-flight count drops when Rust is done with
-// the call, which may be after a caller that gave up has returned.
+// invokeEntered polls the call once in Rust; if it must wait, it waits for the completion or for
+// ctx, whichever comes first. The in-flight count drops when Rust is done with the call, which
+// may be after a caller that gave up has returned.
 func (i *Instance) invokeEntered(ctx context.Context, kind callKind, signal Signal, data []byte) (Result, error) {
 	if err := ctx.Err(); err != nil {
 		i.inFlight.Done()
@@ -80,38 +72,28 @@ func (i *Instance) invokeEntered(ctx context.Context, kind callKind, signal Sign
 	timer := i.metrics.begin(kind)
 	f := frames.Get().(*frame)
 	f.ctx = encodeContext(f.ctx[:0], ctx)
-	deadline := C.int64_t(deadlineNanos(ctx))
-	ctxPtr, ctxLen := bytesPtr(f.ctx), C.size_t(len(f.ctx))
-	var poll C.OtbPoll
-	switch kind {
-	case callStart:
-		poll = C.otelbridge_v1_instance_start(i.handle, deadline, ctxPtr, ctxLen, &f.result, &f.pending)
-	case callShutdown:
-		poll = C.otelbridge_v1_instance_shutdown(i.handle, deadline, ctxPtr, ctxLen, &f.result, &f.pending)
-	case callConsume:
-		poll = C.otelbridge_v1_instance_consume(i.handle, C.uint32_t(signal), deadline, ctxPtr, ctxLen,
-			bytesPtr(data), C.size_t(len(data)), &f.result, &f.pending)
-	}
+	deadline := deadlineNanos(ctx)
+	poll := abiInstanceCall(kind, i.handle, signal, deadline, f.ctx, data, &f.out.result, &f.out.pending)
 	leaveRust()
-	if poll == C.OTB_POLL_READY {
-		res, err := takeResult(&f.result)
+	if poll == pollReady {
+		res, err := takeResult(&f.out.result)
 		f.reset()
-		if deadline > 0 && time.Now().UnixNano() > int64(deadline) {
+		if deadline > 0 && time.Now().UnixNano() > deadline {
 			res.Free()
-			err = i.overran(kind, int64(deadline))
+			err = i.overran(kind, deadline)
 		}
 		timer.end(err)
 		i.inFlight.Done()
 		return res, err
 	}
-	pending := f.pending
+	pending := f.out.pending
 	f.reset()
 	return i.awaitPending(ctx, kind, pending, data, timer)
 }
 
 // awaitPending waits for a call that went on in the Rust runtime. Rust keeps reading data until
 // the completion, so data stays pinned until then, even if the caller gives up first.
-func (i *Instance) awaitPending(ctx context.Context, kind callKind, pending *C.OtbPending, data []byte, timer callTimer) (Result, error) {
+func (i *Instance) awaitPending(ctx context.Context, kind callKind, pending unsafe.Pointer, data []byte, timer callTimer) (Result, error) {
 	var pinner runtime.Pinner
 	if len(data) > 0 {
 		pinner.Pin(unsafe.SliceData(data))
@@ -119,16 +101,16 @@ func (i *Instance) awaitPending(ctx context.Context, kind callKind, pending *C.O
 	i.pending.Add(1)
 	finish := func(err error) {
 		i.pending.Add(-1)
-		C.otelbridge_v1_pending_free(pending)
+		abiPendingFree(pending)
 		pinner.Unpin()
 		timer.end(err)
 		i.inFlight.Done()
 	}
-	w := &pendingWaiter{done: make(chan C.OtbResult, 1)}
-	handle := cgo.NewHandle(w)
-	var early C.OtbResult
-	if C.otelbridge_v1_pending_attach(pending, C.size_t(handle), &early) == C.OTB_POLL_READY {
-		handle.Delete()
+	w := &pendingWaiter{done: make(chan otbResult, 1)}
+	waiter := registerWaiter(w)
+	var early otbResult
+	if abiPendingAttach(pending, waiter, &early) == pollReady {
+		takeWaiter(waiter)
 		res, err := takeResult(&early)
 		finish(err)
 		return res, err
@@ -140,13 +122,13 @@ func (i *Instance) awaitPending(ctx context.Context, kind callKind, pending *C.O
 		return res, err
 	case <-i.abandon:
 		// Shutdown's deadline passed: the call fails as cancelled, and Rust answers at once.
-		C.otelbridge_v1_pending_cancel(pending)
+		abiPendingCancel(pending)
 		result := <-w.done
 		res, err := takeResult(&result)
 		finish(err)
 		return res, err
 	case <-ctx.Done():
-		C.otelbridge_v1_pending_cancel(pending)
+		abiPendingCancel(pending)
 		if kind == callShutdown {
 			// Rust answers at once, once it has aborted what the instance left running and
 			// logged it: the instance and its sink are released only after that.
@@ -184,16 +166,21 @@ func (i *Instance) overran(kind callKind, deadline int64) error {
 }
 
 func (f *frame) reset() {
-	f.result = C.OtbResult{}
-	f.pending = nil
+	*f.out = callOut{}
 	frames.Put(f)
 }
 
-// takeResult converts a C result into a Result or an error, taking ownership of its buffers.
-func takeResult(result *C.OtbResult) (Result, error) {
-	if result.status.code != C.OTB_STATUS_OK {
-		freeBuf(result.data)
+// takeResult converts a result into a Result or an error, taking ownership of its buffers.
+func takeResult(result *otbResult) (Result, error) {
+	if Code(result.status.code) != CodeOK {
+		freeBuf(&result.data)
 		return Result{}, statusError(&result.status)
 	}
 	return Result{Outcome: Outcome(result.outcome), data: result.data}, nil
+}
+
+// freeResult releases a result nobody takes.
+func freeResult(result *otbResult) {
+	freeBuf(&result.status.message)
+	freeBuf(&result.data)
 }

@@ -1,21 +1,17 @@
-//go:build cgo
-
 package bridge
-
-// #include "otelbridge.h"
-import "C"
 
 import (
 	"context"
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // Instance is a created Rust component instance. Its calls may run concurrently; Shutdown waits
 // for the calls in flight, including calls whose callers gave up on their context.
 type Instance struct {
-	handle  *C.OtbInstance
+	handle  unsafe.Pointer // OtbInstance*, Rust memory
 	sink    uint64
 	metrics *callMetrics
 
@@ -33,22 +29,13 @@ type Instance struct {
 // Nothing runs until Start.
 func (c *Component) NewInstance(id string, configJSON []byte, sink Sink) (*Instance, error) {
 	sinkID, level := registerSink(&sink)
-	idBytes := []byte(id)
-	var handle *C.OtbInstance
-	var status C.OtbStatus
-	var code C.uint32_t
+	var handle unsafe.Pointer
+	var status otbStatus
+	var next *Signals
 	if sink.Next != nil {
-		code = C.otelbridge_v1_instance_create_with_next(C.uint32_t(c.index),
-			bytesPtr(idBytes), C.size_t(len(idBytes)),
-			bytesPtr(configJSON), C.size_t(len(configJSON)),
-			C.uint64_t(sinkID), C.uint32_t(level), C.uint32_t(sink.Next.Signals), &handle, &status)
-	} else {
-		code = C.otelbridge_v1_instance_create(C.uint32_t(c.index),
-			bytesPtr(idBytes), C.size_t(len(idBytes)),
-			bytesPtr(configJSON), C.size_t(len(configJSON)),
-			C.uint64_t(sinkID), C.uint32_t(level), &handle, &status)
+		next = &sink.Next.Signals
 	}
-	if code != C.OTB_STATUS_OK {
+	if abiInstanceCreate(c.index, []byte(id), configJSON, sinkID, level, next, &handle, &status) != uint32(CodeOK) {
 		releaseSink(sinkID)
 		return nil, statusError(&status)
 	}
@@ -109,7 +96,7 @@ func (i *Instance) Shutdown(ctx context.Context) error {
 func (i *Instance) shutdownRust(ctx context.Context) error {
 	res, err := i.invoke(ctx, callShutdown, 0, nil)
 	res.Free()
-	C.otelbridge_v1_instance_free(i.handle)
+	abiInstanceFree(i.handle)
 	releaseSink(i.sink)
 	return err
 }

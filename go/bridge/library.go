@@ -3,7 +3,7 @@ package bridge
 // The ABI version this shim speaks; the library must have the same major.
 const (
 	abiMajor = 1
-	abiMinor = 5
+	abiMinor = 6
 )
 
 // Library is the Rust library linked into this binary.

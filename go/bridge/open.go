@@ -1,9 +1,4 @@
-//go:build cgo
-
 package bridge
-
-// #include "otelbridge.h"
-import "C"
 
 import (
 	"fmt"
@@ -17,37 +12,41 @@ var (
 	openErr  error
 )
 
-// Open performs the handshake with the linked library (once per process) and reads its registry.
+// Open loads the Rust library if the binary does not link it (a build without cgo), performs the
+// handshake (once per process) and reads the registry.
 func Open() (*Library, error) {
 	openOnce.Do(func() { opened, openErr = open() })
 	return opened, openErr
 }
 
 func open() (*Library, error) {
-	version := uint32(C.otelbridge_v1_abi_version())
+	name, err := loadLibrary()
+	if err != nil {
+		return nil, err
+	}
+	version := abiVersion()
 	if major := version >> 16; major != abiMajor {
-		return nil, fmt.Errorf("the linked Rust library speaks otelbridge ABI %d.%d, this collector %d.%d: rebuild both from the same otelbridge release",
-			major, version&0xffff, abiMajor, abiMinor)
+		return nil, fmt.Errorf("%s speaks otelbridge ABI %d.%d, this collector %d.%d: rebuild both from the same otelbridge release",
+			name, major, version&0xffff, abiMajor, abiMinor)
 	}
-	callbacks := hostCallbacks(levelOf(defaultLogger()))
-	var info C.OtbLibraryInfo
-	var status C.OtbStatus
-	if C.otelbridge_v1_handshake(abiMajor, abiMinor, &callbacks, &info, &status) != C.OTB_STATUS_OK {
-		return nil, fmt.Errorf("otelbridge handshake: %w", statusError(&status))
+	var info otbLibraryInfo
+	var status otbStatus
+	if abiHandshake(levelOf(defaultLogger()), &info, &status) != uint32(CodeOK) {
+		return nil, fmt.Errorf("otelbridge handshake with %s: %w", name, statusError(&status))
 	}
-	var entries *C.OtbComponentInfo
-	var count C.size_t
-	if C.otelbridge_v1_registry(&entries, &count, &status) != C.OTB_STATUS_OK {
-		return nil, fmt.Errorf("otelbridge registry: %w", statusError(&status))
+	var entries *otbComponentInfo
+	var count uintptr
+	if abiRegistry(&entries, &count, &status) != uint32(CodeOK) {
+		return nil, fmt.Errorf("otelbridge registry of %s: %w", name, statusError(&status))
 	}
-	lib := &Library{ABIMajor: uint32(info.abi_major), ABIMinor: uint32(info.abi_minor)}
+	lib := &Library{ABIMajor: info.abiMajor, ABIMinor: info.abiMinor}
 	for i, entry := range unsafe.Slice(entries, int(count)) {
 		lib.Components = append(lib.Components, &Component{
 			index:      uint32(i),
-			Type:       C.GoStringN((*C.char)(unsafe.Pointer(entry.type_name.ptr)), C.int(entry.type_name.len)),
+			Type:       string(entry.typeName.bytes()),
 			Kind:       Kind(entry.kind),
 			Signals:    Signals(entry.signals),
-			SignalsOut: Signals(entry.signals_out),
+			SignalsOut: Signals(entry.signalsOut),
 			Stability:  Stability(entry.stability),
 		})
 	}
@@ -57,8 +56,11 @@ func open() (*Library, error) {
 // ConfigureRuntime sets the Rust runtime's worker thread count (0: one per CPU). It only takes
 // effect before the first component starts.
 func ConfigureRuntime(workerThreads int) error {
-	var status C.OtbStatus
-	if C.otelbridge_v1_runtime_configure(C.uint32_t(workerThreads), &status) != C.OTB_STATUS_OK {
+	if _, err := Open(); err != nil {
+		return err
+	}
+	var status otbStatus
+	if abiRuntimeConfigure(uint32(workerThreads), &status) != uint32(CodeOK) {
 		return statusError(&status)
 	}
 	return nil
@@ -73,9 +75,8 @@ func ConfigureRuntimeSettings(settings []byte, validateOnly bool) error {
 	if _, err := Open(); err != nil {
 		return err
 	}
-	var status C.OtbStatus
-	code := C.otelbridge_v1_runtime_configure_json(bytesPtr(settings), C.size_t(len(settings)), C.bool(validateOnly), &status)
-	if code != C.OTB_STATUS_OK {
+	var status otbStatus
+	if abiRuntimeConfigureJSON(settings, validateOnly, &status) != uint32(CodeOK) {
 		return statusError(&status)
 	}
 	return nil
@@ -83,5 +84,5 @@ func ConfigureRuntimeSettings(settings []byte, validateOnly bool) error {
 
 // Nop calls the library's empty function: the fixed cost of one call into Rust.
 func Nop() {
-	C.otelbridge_v1_nop(nil)
+	abiNop()
 }

@@ -48,6 +48,7 @@ func registerSink(s *Sink) (uint64, uint32) {
 
 // releaseSink forgets a sink and its instruments; later events of it go to the default logger.
 func releaseSink(id uint64) {
+	awaitEvents()
 	sinksMu.Lock()
 	delete(sinks, id)
 	sinksMu.Unlock()

@@ -81,11 +81,13 @@ var (
 	nextInstrument atomic.Uint64
 )
 
-// createInstrument creates an instrument with the sink's meter; 0 when it cannot.
-func createInstrument(sink uint64, kind InstrumentKind, name, description, unit string) uint64 {
+// createInstrument creates instrument id with the sink's meter; false when it cannot (its
+// measurements are then dropped). With cgo Go picks the id; without, Rust does (an event cannot
+// return one).
+func createInstrument(id, sink uint64, kind InstrumentKind, name, description, unit string) bool {
 	s := sinkFor(sink)
 	if s == nil || s.Meter == nil {
-		return 0
+		return false
 	}
 	desc, u := metric.WithDescription(description), metric.WithUnit(unit)
 	var record func(float64, metric.MeasurementOption)
@@ -108,18 +110,17 @@ func createInstrument(sink uint64, kind InstrumentKind, name, description, unit 
 		g, err = s.Meter.Float64Gauge(name, desc, u)
 		record = func(v float64, o metric.MeasurementOption) { g.Record(context.Background(), v, o) }
 	default:
-		return 0
+		return false
 	}
 	if err != nil {
 		s.Logger.Warn("a Rust component's metric instrument could not be created", zap.String("name", name), zap.Error(err))
-		return 0
+		return false
 	}
-	id := nextInstrument.Add(1)
 	instrumentsMu.Lock()
 	instruments[id] = instrument{sink: sink, record: record, attrs: s.Attributes,
 		options: &optionCache{options: map[string]metric.MeasurementOption{}}}
 	instrumentsMu.Unlock()
-	return id
+	return true
 }
 
 // recordMeasurement records value with the flat string attributes on instrument id.

@@ -130,3 +130,14 @@ func waitUntilRunning(t testing.TB, p consumer.Traces) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// arrives waits until cond holds: what Rust logs and reports reaches Go asynchronously in a build
+// without cgo (through the library's event queue), in order but after the call has returned.
+func arrives(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s never arrived", what)
+		}
+	}
+}

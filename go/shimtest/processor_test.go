@@ -257,6 +257,7 @@ func TestRustLogsReachTheComponentLogger(t *testing.T) {
 	if err := p.ConsumeTraces(withAction(context.Background(), "log"), spans(1)); err != nil {
 		t.Fatal(err)
 	}
+	arrives(t, "the log entry", func() bool { return logs.FilterMessage("probe saw a batch").Len() > 0 })
 	entries := logs.FilterMessage("probe saw a batch").All()
 	if len(entries) != 1 {
 		t.Fatalf("%d matching entries in %v", len(entries), logs.All())

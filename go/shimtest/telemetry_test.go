@@ -2,6 +2,7 @@ package shimtest
 
 import (
 	"context"
+	"sync"
 	"testing"
 
 	"go.opentelemetry.io/collector/component"
@@ -18,11 +19,20 @@ import (
 // statusWatcher is a host that records the status events its components report.
 type statusWatcher struct {
 	component.Host
+	mu     sync.Mutex
 	events []*componentstatus.Event
 }
 
 func (w *statusWatcher) Report(event *componentstatus.Event) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	w.events = append(w.events, event)
+}
+
+func (w *statusWatcher) seen() []*componentstatus.Event {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]*componentstatus.Event(nil), w.events...)
 }
 
 func TestARustStatusChangeReachesTheStatusWatcher(t *testing.T) {
@@ -42,10 +52,12 @@ func TestARustStatusChangeReachesTheStatusWatcher(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if len(watcher.events) != 2 {
-		t.Fatalf("the watcher saw %d events, want 2", len(watcher.events))
+	arrives(t, "two status events", func() bool { return len(watcher.seen()) >= 2 })
+	events := watcher.seen()
+	if len(events) != 2 {
+		t.Fatalf("the watcher saw %d events, want 2", len(events))
 	}
-	first, second := watcher.events[0], watcher.events[1]
+	first, second := events[0], events[1]
 	if first.Status() != componentstatus.StatusRecoverableError || first.Err().Error() != "probe reports a recoverable error" {
 		t.Fatalf("first event = %v %v", first.Status(), first.Err())
 	}

@@ -13,9 +13,9 @@ use std::sync::{Condvar, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::types::{
-    OTB_EVENT_COMPLETE, OTB_EVENT_CONSUME, OTB_EVENT_INSTRUMENT, OTB_EVENT_LOG, OTB_EVENT_RECORD,
-    OTB_EVENT_STATUS, OTB_LOG_WARN, OTB_STATUS_INTERNAL, OtbBuf, OtbEvent, OtbHostCallbacks,
-    OtbHostStatus, OtbResult, OtbStr,
+    OTB_EVENT_COMPLETE, OTB_EVENT_CONSUME, OTB_EVENT_INSTRUMENT, OTB_EVENT_LOG, OTB_EVENT_MARK,
+    OTB_EVENT_RECORD, OTB_EVENT_STATUS, OTB_LOG_WARN, OTB_STATUS_INTERNAL, OtbBuf, OtbEvent,
+    OtbHostCallbacks, OtbHostStatus, OtbResult, OtbStr,
 };
 use crate::{buffer, downstream, status};
 
@@ -354,6 +354,15 @@ unsafe extern "C" fn consume(
         // SAFETY: the library passes context records readable during the call.
         text: unsafe { copy(ctx, ctx_len) },
         data,
+        ..empty()
+    });
+}
+
+/// `otelbridge_v1_events_mark`: queues the host's mark behind every event queued so far.
+pub(crate) fn mark(host_mark: u64) {
+    enqueue(OtbEvent {
+        kind: OTB_EVENT_MARK,
+        handle: host_mark,
         ..empty()
     });
 }

@@ -148,6 +148,10 @@ pub const OTB_EVENT_RECORD: u32 = 5;
 /// field before `otelbridge_v1_events_free`, and frees it later with `otelbridge_v1_buf_release`.
 pub const OTB_EVENT_CONSUME: u32 = 6;
 
+/// The host's mark, queued by `otelbridge_v1_events_mark`: `handle` is the host's number. Every
+/// event queued before it has been handed out before it.
+pub const OTB_EVENT_MARK: u32 = 7;
+
 /// `otelbridge_v1_events_next` wrote `*count` events (none when it timed out).
 pub const OTB_EVENTS_OK: u32 = 0;
 /// `otelbridge_v1_events_next`: the queue is closed and empty; no event will come.

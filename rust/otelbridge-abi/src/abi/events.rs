@@ -92,6 +92,14 @@ pub unsafe extern "C" fn otelbridge_v1_events_free(events: *mut OtbEvent, count:
     })
 }
 
+/// Queues the host's `mark` (an `OTB_EVENT_MARK` event) behind every event queued so far: when a
+/// poller takes it, the host has been handed everything that came before, such as the last log
+/// events of an instance it is about to forget.
+#[unsafe(no_mangle)]
+pub extern "C" fn otelbridge_v1_events_mark(mark: u64) {
+    panic::guard_unit(|| events::mark(mark))
+}
+
 /// Closes the queue: pollers take the events left, then `otelbridge_v1_events_next` returns
 /// `OTB_EVENTS_CLOSED`. What would be queued later is answered at once: a batch from a receiver
 /// fails (retryable), log events and measurements are dropped. For a host that is going away.
