@@ -148,6 +148,22 @@ func runCommand(t *testing.T, dir, binary string, args ...string) string {
 	return string(out)
 }
 
+// validateConfig runs binary's `validate` on config (written to a temp file), in another
+// working directory, and returns its combined output and error.
+func validateConfig(t *testing.T, binary, config string) (string, error) {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(file, []byte(config), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), commandTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, "validate", "--config", file)
+	cmd.Dir = t.TempDir()
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
 // freeEndpoint returns 127.0.0.1:<a port that was free a moment ago>.
 func freeEndpoint(t *testing.T) string {
 	t.Helper()

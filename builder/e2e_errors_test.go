@@ -92,7 +92,7 @@ exporters:
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "dist")
-			manifest := "dist:\n  name: otelcol-broken\n  output_path: " + out + "\n" + goModules + "processors:\n" + tt.processors(t)
+			manifest := "dist:\n  name: otelcol-broken\n  output_path: " + out + "\n  cgo_enabled: true\n" + goModules + "processors:\n" + tt.processors(t)
 			if tt.release != 0 {
 				manifest = atRelease(manifest, tt.release)
 			}

@@ -19,7 +19,7 @@ import (
 func TestExampleManifestBuildsStaticBinaryThatRedacts(t *testing.T) {
 	requireE2E(t)
 	out := filepath.Join(t.TempDir(), "dist")
-	r := buildOK(t, writeManifest(t, exampleManifest(t, out, "static", nil)))
+	r := buildOK(t, writeManifest(t, exampleManifest(t, out, "cgo", "static", nil)))
 	t.Logf("static build took %v (rust build %v)", r.elapsed.Round(time.Millisecond), stepDuration(t, r, "rust build (cargo)"))
 	binary := filepath.Join(out, "otelcol-example")
 	logSize(t, "static binary", binary)
@@ -27,6 +27,7 @@ func TestExampleManifestBuildsStaticBinaryThatRedacts(t *testing.T) {
 	if libs := runCommand(t, t.TempDir(), "ldd", binary); strings.Contains(libs, "otelbridge") {
 		t.Errorf("ldd lists an otelbridge library for the static build:\n%s", libs)
 	}
+	requireCgoEnabled(t, binary, true)
 	requireComponents(t, binary)
 	requireRelease(t, binary, release.Newest)
 	requireValidateRefusesDisagreeingRuntimeSettings(t, binary)
@@ -73,7 +74,7 @@ service:
 func TestExampleManifestBuildsAtTheOldestRelease(t *testing.T) {
 	requireE2E(t)
 	out := filepath.Join(t.TempDir(), "dist")
-	r := buildOK(t, writeManifest(t, atRelease(exampleManifest(t, out, "static", nil), release.Oldest)))
+	r := buildOK(t, writeManifest(t, atRelease(exampleManifest(t, out, "cgo", "static", nil), release.Oldest)))
 	t.Logf("build at %s took %v (rust build %v)", release.Oldest, r.elapsed.Round(time.Millisecond), stepDuration(t, r, "rust build (cargo)"))
 	if !strings.Contains(r.stderr, "collector release "+release.Oldest.String()) {
 		t.Errorf("the builder did not name the release %s:\n%s", release.Oldest, r.stderr)
@@ -87,7 +88,7 @@ func TestExampleManifestBuildsAtTheOldestRelease(t *testing.T) {
 func TestExampleManifestBuildsSharedBinaryThatRunsFromAnotherDirectory(t *testing.T) {
 	requireE2E(t)
 	out := filepath.Join(t.TempDir(), "dist")
-	r := buildOK(t, writeManifest(t, exampleManifest(t, out, "shared", nil)))
+	r := buildOK(t, writeManifest(t, exampleManifest(t, out, "cgo", "shared", nil)))
 	t.Logf("shared build took %v (rust build %v)", r.elapsed.Round(time.Millisecond), stepDuration(t, r, "rust build (cargo)"))
 	binary := filepath.Join(out, "otelcol-example")
 	library := filepath.Join(out, "libotelbridge_dist.so")

@@ -37,10 +37,12 @@ func atRelease(manifest string, r release.Release) string {
 // relativeCargoPath is a relative `path = "..."` in a cargo line.
 var relativeCargoPath = regexp.MustCompile(`path\s*=\s*"([^"/][^"]*)"`)
 
-// exampleManifest is examples/builder-config.yaml with dist.output_path set to out, rust.link
-// set to link, its cargo paths made absolute, and the crates named in cratePaths (by
-// dependency key) pointed at another directory.
-func exampleManifest(t *testing.T, out, link string, cratePaths map[string]string) string {
+// exampleManifest is examples/builder-config.yaml with dist.output_path set to out, rust.mode
+// set to mode and rust.link to link, its cargo paths made absolute, and the crates named in
+// cratePaths (by dependency key) pointed at another directory. dist.cgo_enabled says whether
+// mode is cgo; an empty mode removes it and rust.mode (the default, auto: without cgo), an empty
+// link removes rust.link (the mode's default).
+func exampleManifest(t *testing.T, out, mode, link string, cratePaths map[string]string) string {
 	t.Helper()
 	examples := filepath.Join(repoRoot, "examples")
 	data, err := os.ReadFile(filepath.Join(examples, "builder-config.yaml"))
@@ -51,13 +53,23 @@ func exampleManifest(t *testing.T, out, link string, cratePaths map[string]strin
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		t.Fatal(err)
 	}
-	doc["dist"].(map[string]any)["output_path"] = out
+	dist := doc["dist"].(map[string]any)
+	dist["output_path"] = out
 	rust, _ := doc["rust"].(map[string]any)
 	if rust == nil {
 		rust = map[string]any{}
 		doc["rust"] = rust
 	}
-	rust["link"] = link
+	delete(dist, "cgo_enabled")
+	delete(rust, "mode")
+	if mode != "" {
+		dist["cgo_enabled"] = mode == "cgo"
+		rust["mode"] = mode
+	}
+	delete(rust, "link")
+	if link != "" {
+		rust["link"] = link
+	}
 	cargoLines := 0
 	for _, list := range []string{"receivers", "processors", "exporters", "extensions", "connectors"} {
 		entries, _ := doc[list].([]any)

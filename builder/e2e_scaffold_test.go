@@ -1,8 +1,6 @@
 package main
 
 import (
-	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -44,6 +42,7 @@ func TestScaffoldedProcessorBuildsIntoACollector(t *testing.T) {
 	manifest := `dist:
   name: otelcol-scaffolded
   output_path: ` + out + `
+  cgo_enabled: true
 receivers:
   - gomod: go.opentelemetry.io/collector/receiver/otlpreceiver ` + collectorV0 + `
 processors:
@@ -95,14 +94,7 @@ service:
       exporters: [otlp_grpc]
 `
 	}
-	validate := func(config string) (string, error) {
-		file := filepath.Join(t.TempDir(), "config.yaml")
-		if err := os.WriteFile(file, []byte(config), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		out, err := exec.Command(binary, "validate", "--config", file).CombinedOutput()
-		return string(out), err
-	}
+	validate := func(config string) (string, error) { return validateConfig(t, binary, config) }
 	good := config("\n    attribute: checked_by\n")
 	if out, err := validate(good); err != nil {
 		t.Errorf("validate with the scaffolded processor: %v\n%s", err, out)

@@ -36,7 +36,7 @@ func TestConcurrentBuildsSharingTheTargetDirectoryLinkTheirOwnLibrary(t *testing
 	manifests := make([]string, len(dists))
 	for i, d := range dists {
 		outs[i] = filepath.Join(t.TempDir(), "dist")
-		manifests[i] = writeManifest(t, "dist:\n  name: "+d.name+"\n  output_path: "+outs[i]+"\n"+
+		manifests[i] = writeManifest(t, "dist:\n  name: "+d.name+"\n  output_path: "+outs[i]+"\n  cgo_enabled: true\n"+
 			"receivers:\n  - gomod: go.opentelemetry.io/collector/receiver/otlpreceiver "+collectorV0+"\n"+
 			"exporters:\n  - gomod: go.opentelemetry.io/collector/exporter/debugexporter "+collectorV0+"\n"+d.lists)
 	}

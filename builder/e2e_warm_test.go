@@ -16,7 +16,7 @@ import (
 func TestWarmBuildCompilesNothing(t *testing.T) {
 	requireE2E(t)
 	out := filepath.Join(t.TempDir(), "dist")
-	manifest := writeManifest(t, exampleManifest(t, out, "static", nil))
+	manifest := writeManifest(t, exampleManifest(t, out, "cgo", "static", nil))
 	library := filepath.Join(out, "otelbridge", "go", "link", "libotelbridge_dist.a")
 	binary := filepath.Join(out, "otelcol-example")
 
@@ -44,7 +44,7 @@ func TestEditedRustComponentRecompilesOnlyItsCrateAndRelinks(t *testing.T) {
 	requireE2E(t)
 	heartbeat := copyHeartbeat(t)
 	out := filepath.Join(t.TempDir(), "dist")
-	manifest := writeManifest(t, exampleManifest(t, out, "static", map[string]string{"otelbridge-example-heartbeat": heartbeat}))
+	manifest := writeManifest(t, exampleManifest(t, out, "cgo", "static", map[string]string{"otelbridge-example-heartbeat": heartbeat}))
 	library := filepath.Join(out, "otelbridge", "go", "link", "libotelbridge_dist.a")
 	binary := filepath.Join(out, "otelcol-example")
 	first := buildOK(t, manifest)

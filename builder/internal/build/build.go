@@ -68,6 +68,7 @@ func Run(opts Options) error {
 		}
 		return nil
 	}
+	fmt.Fprintf(opts.Log, "rust mode %s, link %s (%s)\n", m.Rust.Mode, m.Rust.Link, m.Rust.ModeReason)
 	b, err := newRustBuild(m, opts, cache)
 	if err != nil {
 		return err

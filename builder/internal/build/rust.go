@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,7 +24,8 @@ type rustBuild struct {
 	root string
 	// out is the distribution's output directory; work is otelbridge's corner of it.
 	out, work string
-	shared    bool
+	// linkage is rust.mode and rust.link: how the binary gets the library.
+	linkage generate.Linkage
 	// cargo are the cargo modules in manifest order, with their parsed dependency.
 	cargo []cargoModule
 	// rust runs cargo in the shared target directory; lib names the distribution's library
@@ -37,6 +39,32 @@ type rustBuild struct {
 
 // linkName is the -l name of the library in the link module (and beside a shared binary).
 const linkName = "otelbridge_dist"
+
+// linkageOf is how the binary gets the library, from the manifest's resolved rust.mode and
+// rust.link (Load refused the pairs that do not go together).
+func linkageOf(r manifest.Rust) (generate.Linkage, error) {
+	switch {
+	case r.Mode == manifest.ModeCgo && r.Link == manifest.LinkStatic:
+		return generate.CgoStatic, nil
+	case r.Mode == manifest.ModeCgo && r.Link == manifest.LinkShared:
+		return generate.CgoShared, nil
+	case r.Mode == manifest.ModeDlopen && r.Link == manifest.LinkEmbedded:
+		return generate.DlopenEmbedded, nil
+	case r.Mode == manifest.ModeDlopen && r.Link == manifest.LinkShared:
+		return generate.DlopenShared, nil
+	}
+	return "", fmt.Errorf("rust.mode %s with rust.link %s: not a way to build", r.Mode, r.Link)
+}
+
+// cdylib tells whether the library is a shared object (a cdylib to cargo): in every linkage but
+// cgo's static one.
+func (b *rustBuild) cdylib() bool { return b.linkage != generate.CgoStatic }
+
+// besideBinary tells whether the shared object ships beside the binary, which finds it relative
+// to itself.
+func (b *rustBuild) besideBinary() bool {
+	return b.linkage == generate.CgoShared || b.linkage == generate.DlopenShared
+}
 
 type cargoModule struct {
 	index int // into manifest.Modules
@@ -55,6 +83,10 @@ func newRustBuild(m *manifest.Manifest, opts Options, cache string) (*rustBuild,
 	if err != nil {
 		return nil, err
 	}
+	linkage, err := linkageOf(m.Rust)
+	if err != nil {
+		return nil, err
+	}
 	root := m.Rust.Otelbridge
 	if root == "" {
 		root = opts.Otelbridge
@@ -63,7 +95,7 @@ func newRustBuild(m *manifest.Manifest, opts Options, cache string) (*rustBuild,
 		return nil, fmt.Errorf("no otelbridge checkout at %q: set rust.otelbridge in the manifest to its path", root)
 	}
 	b := &rustBuild{
-		opts: opts, manifest: m, root: root, out: out, work: filepath.Join(out, "otelbridge"), shared: m.Rust.Link == "shared",
+		opts: opts, manifest: m, root: root, out: out, work: filepath.Join(out, "otelbridge"), linkage: linkage,
 		rust: toolchain.Cargo{TargetDir: targetDir},
 		lib:  fmt.Sprintf("%s_%x", linkName, sha256.Sum256([]byte(out)))[:len(linkName)+1+12],
 	}
@@ -123,11 +155,8 @@ func (b *rustBuild) run(ocb toolchain.OCB) error {
 		if err := ocb.Run(derived, "--skip-generate", "--skip-get-modules"); err != nil {
 			return err
 		}
-		if b.shared {
-			// The binary finds the library beside itself ($ORIGIN), from any working directory.
-			if err := generate.CopyIfChanged(b.linked.Path, filepath.Join(b.out, filepath.Base(b.linked.Path))); err != nil {
-				return err
-			}
+		if err := b.placeBesideBinary(); err != nil {
+			return err
 		}
 		binary := filepath.Join(b.out, b.manifest.Name)
 		if err := b.checkComponents(binary); err != nil {
@@ -135,6 +164,20 @@ func (b *rustBuild) run(ocb toolchain.OCB) error {
 		}
 		return checkRelease(binary, b.out, b.manifest)
 	})
+}
+
+// placeBesideBinary copies the shared library beside the binary, which finds it there from any
+// working directory, or removes the copy an earlier build of another linkage left there: a
+// binary that does not load it ships without it.
+func (b *rustBuild) placeBesideBinary() error {
+	beside := filepath.Join(b.out, "lib"+linkName+".so")
+	if b.besideBinary() {
+		return generate.CopyIfChanged(b.linked.Path, beside)
+	}
+	if err := os.Remove(beside); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
 }
 
 // generateCrate writes the Rust crate, asks cargo what each dependency is called in code, then
@@ -145,7 +188,7 @@ func (b *rustBuild) generateCrate() error {
 		DistName:  b.manifest.Name,
 		Package:   strings.ReplaceAll(b.lib, "_", "-"),
 		Lib:       b.lib,
-		CrateType: map[bool]string{false: "staticlib", true: "cdylib"}[b.shared],
+		CrateType: map[bool]string{false: "staticlib", true: "cdylib"}[b.cdylib()],
 		ABIPath:   filepath.Join(b.root, "rust", "otelbridge-abi"),
 	}
 	for _, c := range b.cargo {
@@ -180,14 +223,14 @@ func (b *rustBuild) generateCrate() error {
 // buildLibrary builds the one Rust library and reads its registry, checking that each cargo
 // module registered a component of the kind its list says.
 func (b *rustBuild) buildLibrary() error {
-	lib, err := b.rust.BuildLibrary(b.crateDir(), b.lib, b.profile(), b.manifest.Rust.Features, b.shared)
+	lib, err := b.rust.BuildLibrary(b.crateDir(), b.lib, b.profile(), b.manifest.Rust.Features, b.cdylib())
 	if err != nil {
 		return b.blame("building the Rust library", err)
 	}
 	if err := b.installLibrary(lib); err != nil {
 		return err
 	}
-	components, err := toolchain.Describe(b.linked, filepath.Join(b.root, "ffi", "include"), b.work, b.shared)
+	components, err := toolchain.Describe(b.linked, filepath.Join(b.root, "ffi", "include"), b.work, b.cdylib())
 	if err != nil {
 		return err
 	}
@@ -236,9 +279,10 @@ func (b *rustBuild) goDir() string { return filepath.Join(b.work, "go") }
 func (b *rustBuild) linkDir() string { return filepath.Join(b.goDir(), "link") }
 
 // installLibrary copies the built library into the link module under the name the binary links
-// (libotelbridge_dist.a or .so), and writes the link module: link.go, which names the library,
-// and go.mod, which raises the otelbridge Go module's core modules to the manifest's release. It
-// runs in every mode, --skip-generate included, so the binary never links a stale library.
+// or loads (libotelbridge_dist.a or .so), and writes the link module: link.go, which links,
+// embeds or names the library, and go.mod, which raises the otelbridge Go module's core modules
+// to the manifest's release. It runs with every flag, --skip-generate included, so the binary
+// never links a stale library.
 func (b *rustBuild) installLibrary(lib toolchain.Library) error {
 	content, err := os.ReadFile(lib.Path)
 	if err != nil {
@@ -252,14 +296,14 @@ func (b *rustBuild) installLibrary(lib toolchain.Library) error {
 	link := generate.Link{
 		Manifest:   b.manifest.File,
 		Module:     generate.LinkModulePath,
+		Linkage:    b.linkage,
 		Library:    filepath.Base(b.linked.Path),
 		LinkName:   linkName,
 		NativeLibs: lib.NativeLibs,
-		Shared:     b.shared,
 		Release:    b.manifest.Release.String(),
 		Requires:   requires,
 	}
-	if !b.shared {
+	if b.linkage == generate.CgoStatic {
 		link.LibrarySHA256 = fmt.Sprintf("%x", sha256.Sum256(content))
 	}
 	if err := generate.WriteFile(b.linked.Path, content); err != nil {
@@ -361,6 +405,12 @@ func (b *rustBuild) goModuleOfType(kind manifest.Kind, typ string) (manifest.Mod
 	}
 	cmd := exec.Command("go", "run", ".")
 	cmd.Dir = dir
+	// With cgo as the distribution was compiled, so that its packages come from Go's cache.
+	cgo := "CGO_ENABLED=0"
+	if b.manifest.Rust.Mode == manifest.ModeCgo {
+		cgo = "CGO_ENABLED=1"
+	}
+	cmd.Env = append(os.Environ(), cgo)
 	out, err := cmd.Output()
 	if err != nil {
 		return manifest.Module{}, false

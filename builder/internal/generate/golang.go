@@ -14,28 +14,53 @@ import (
 // LinkModulePath is the Go module that links the Rust library.
 const LinkModulePath = "otelbridge.local/link"
 
-// Link is the Go module that links the Rust library into the binary.
+// Linkage is how the binary gets the Rust library: link.go is templates/link_<linkage>.go.tmpl.
+type Linkage string
+
+// The linkages: rust.mode and rust.link.
+const (
+	// CgoStatic links the static library into the binary with cgo.
+	CgoStatic Linkage = "cgo_static"
+	// CgoShared links with cgo against the shared library, which the binary finds beside itself
+	// (rpath $ORIGIN).
+	CgoShared Linkage = "cgo_shared"
+	// DlopenEmbedded embeds the shared library in the binary (go:embed): the bridge, built
+	// without cgo, loads it from memory.
+	DlopenEmbedded Linkage = "dlopen_embedded"
+	// DlopenShared names the shared library beside the binary: the bridge, built without cgo,
+	// loads it from the executable's directory.
+	DlopenShared Linkage = "dlopen_shared"
+)
+
+// Link is the Go module that links the Rust library into the binary, or hands it to the bridge.
 type Link struct {
 	Manifest string
 	// Module is the module path (LinkModulePath).
 	Module string
-	// Library is the file name of the static library copied beside link.go.
+	// Linkage selects link.go's template.
+	Linkage Linkage
+	// Library is the file name of the library copied beside link.go.
 	Library string
-	// LinkName is the -l name of the shared library.
+	// LinkName is the -l name of the shared library (CgoShared).
 	LinkName string
-	// NativeLibs are the system libraries the static library needs.
+	// NativeLibs are the system libraries the static library needs (CgoStatic).
 	NativeLibs string
-	// LibrarySHA256 is the static library's content hash, written into link.go: Go's build cache
-	// does not hash files named in #cgo LDFLAGS, so without it a changed library is not relinked.
+	// LibrarySHA256 is the static library's content hash, written into link.go (CgoStatic): Go's
+	// build cache does not hash files named in #cgo LDFLAGS, so without it a changed library is
+	// not relinked. (It does hash a go:embed file: the dlopen linkages need no hash.)
 	LibrarySHA256 string
-	// Shared selects the shared-library template.
-	Shared bool
 	// Release is the collector release of the build ("v0.165.0/v1.71.0"), and Requires the core
 	// modules the link module requires at it: every core module the otelbridge Go module
 	// requires (at the window's oldest release), so that minimal version selection raises them
 	// all to the manifest's release.
 	Release  string
 	Requires []Require
+}
+
+// Dlopen tells whether the bridge loads the library, without cgo: the link module then imports
+// it, and so requires the otelbridge Go module.
+func (l Link) Dlopen() bool {
+	return l.Linkage == DlopenEmbedded || l.Linkage == DlopenShared
 }
 
 // Require is one requirement of a go.mod.
@@ -65,14 +90,15 @@ func CoreRequires(path string, r release.Release) ([]Require, error) {
 
 // WriteLink writes the link module into dir.
 func WriteLink(dir string, link Link) error {
+	switch link.Linkage {
+	case CgoStatic, CgoShared, DlopenEmbedded, DlopenShared:
+	default:
+		return fmt.Errorf("link module: unknown linkage %q", link.Linkage)
+	}
 	if err := renderTo(filepath.Join(dir, "go.mod"), "link.go.mod.tmpl", link); err != nil {
 		return err
 	}
-	name := "link_static.go.tmpl"
-	if link.Shared {
-		name = "link_shared.go.tmpl"
-	}
-	return renderTo(filepath.Join(dir, "link.go"), name, link)
+	return renderTo(filepath.Join(dir, "link.go"), "link_"+string(link.Linkage)+".go.tmpl", link)
 }
 
 // Component is the Go module through which ocb's generated code creates one Rust component.

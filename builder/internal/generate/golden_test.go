@@ -14,7 +14,8 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files")
 
 // The files generated for a small mixed manifest: a Rust processor and a Rust extension next to
-// Go modules, statically and shared.
+// Go modules, and the link module of each linkage (cgo: static and shared; without cgo: embedded
+// and shared).
 func TestGeneratedFilesMatchTheGoldenFiles(t *testing.T) {
 	out := t.TempDir()
 	crate := RustCrate{
@@ -32,18 +33,25 @@ func TestGeneratedFilesMatchTheGoldenFiles(t *testing.T) {
 	}
 	must(t, WriteCargoToml(filepath.Join(out, "rust"), crate))
 	must(t, WriteLibRs(filepath.Join(out, "rust"), crate))
-	must(t, WriteLink(filepath.Join(out, "link-static"), Link{
-		Manifest: crate.Manifest, Module: LinkModulePath, Library: "libotelbridge_dist.a",
+	requires := []Require{
+		{Path: "go.opentelemetry.io/collector/component", Version: "v1.71.0"},
+		{Path: "go.opentelemetry.io/collector/processor/processorhelper", Version: "v0.165.0"},
+	}
+	must(t, WriteLink(filepath.Join(out, "link-cgo-static"), Link{
+		Manifest: crate.Manifest, Module: LinkModulePath, Linkage: CgoStatic, Library: "libotelbridge_dist.a",
 		NativeLibs:    "-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc",
 		LibrarySHA256: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-		Release:       "v0.165.0/v1.71.0",
-		Requires: []Require{
-			{Path: "go.opentelemetry.io/collector/component", Version: "v1.71.0"},
-			{Path: "go.opentelemetry.io/collector/processor/processorhelper", Version: "v0.165.0"},
-		},
+		Release:       "v0.165.0/v1.71.0", Requires: requires,
 	}))
-	must(t, WriteLink(filepath.Join(out, "link-shared"), Link{
-		Manifest: crate.Manifest, Module: LinkModulePath, LinkName: "otelbridge_dist", Shared: true,
+	must(t, WriteLink(filepath.Join(out, "link-cgo-shared"), Link{
+		Manifest: crate.Manifest, Module: LinkModulePath, Linkage: CgoShared, Library: "libotelbridge_dist.so", LinkName: "otelbridge_dist",
+	}))
+	must(t, WriteLink(filepath.Join(out, "link-dlopen-embedded"), Link{
+		Manifest: crate.Manifest, Module: LinkModulePath, Linkage: DlopenEmbedded, Library: "libotelbridge_dist.so",
+		Release: "v0.165.0/v1.71.0", Requires: requires,
+	}))
+	must(t, WriteLink(filepath.Join(out, "link-dlopen-shared"), Link{
+		Manifest: crate.Manifest, Module: LinkModulePath, Linkage: DlopenShared, Library: "libotelbridge_dist.so",
 	}))
 	component, err := NewComponent(crate.Manifest, "processor", "redact", "processor module at index 1", crate.Modules[0].Line)
 	must(t, err)
@@ -51,7 +59,9 @@ func TestGeneratedFilesMatchTheGoldenFiles(t *testing.T) {
 
 	for _, file := range []string{
 		"rust/Cargo.toml", "rust/lib.rs",
-		"link-static/go.mod", "link-static/link.go", "link-shared/link.go",
+		"link-cgo-static/go.mod", "link-cgo-static/link.go", "link-cgo-shared/link.go",
+		"link-dlopen-embedded/go.mod", "link-dlopen-embedded/link.go",
+		"link-dlopen-shared/go.mod", "link-dlopen-shared/link.go",
 		"processor-redact/go.mod", "processor-redact/factory.go",
 	} {
 		got, err := os.ReadFile(filepath.Join(out, file))
@@ -115,7 +125,7 @@ func TestCoreRequiresReadsTheCheckoutsGoMod(t *testing.T) {
 
 func TestUnchangedFilesKeepTheirModificationTime(t *testing.T) {
 	dir := t.TempDir()
-	link := Link{Manifest: "m.yaml", Module: LinkModulePath, LinkName: "otelbridge_dist", Shared: true}
+	link := Link{Manifest: "m.yaml", Module: LinkModulePath, Linkage: CgoShared, LinkName: "otelbridge_dist"}
 	must(t, WriteLink(dir, link))
 	path := filepath.Join(dir, "link.go")
 	before, err := os.Stat(path)
@@ -127,6 +137,14 @@ func TestUnchangedFilesKeepTheirModificationTime(t *testing.T) {
 	must(t, err)
 	if !after.ModTime().Equal(old) {
 		t.Fatal("an unchanged file was rewritten: cargo and go would rebuild")
+	}
+}
+
+// A link module of no known linkage is refused, rather than written with no link.go.
+func TestWriteLinkRefusesAnUnknownLinkage(t *testing.T) {
+	err := WriteLink(t.TempDir(), Link{Manifest: "m.yaml", Module: LinkModulePath, Linkage: "static"})
+	if err == nil || err.Error() != `link module: unknown linkage "static"` {
+		t.Fatalf("err = %v", err)
 	}
 }
 

@@ -16,7 +16,9 @@ type GoModule struct{ GoMod, Import, Name string }
 //     given, else the given one if non-empty);
 //   - added appended to `extensions:` (the otelbridge runtime extension);
 //   - `rust:` removed;
-//   - dist.cgo_enabled forced true;
+//   - dist.cgo_enabled set to whether the resolved rust.mode is cgo (validation refused a
+//     manifest whose own dist.cgo_enabled says otherwise, except under rust.mode auto, whose
+//     choice it is);
 //   - replaces appended to `replaces:`;
 //   - dist.output_path set to m.OutputPath when the document does not already say it (ocb's
 //     default is a fresh temporary directory on every run: Load made the one ocb must use).
@@ -93,7 +95,7 @@ func (m *Manifest) Derive(goModules map[int]GoModule, added []GoModule, replaces
 		root[distKey] = dist
 	}
 	deleteFold(dist, "cgo_enabled")
-	dist["cgo_enabled"] = true
+	dist["cgo_enabled"] = m.Rust.Mode == ModeCgo
 	if key, ok := lookupKey(dist, "output_path"); m.OutputPath != "" && (!ok || dist[key] != any(m.OutputPath)) {
 		deleteFold(dist, "output_path")
 		dist["output_path"] = m.OutputPath

@@ -56,7 +56,7 @@ func TestDeriveRoundTripChangesOnlyWhatItDocuments(t *testing.T) {
 	want["exporters"].([]any)[0] = map[string]any{"gomod": "example.com/gen/export v0.0.0", "name": "exportexporter"}
 	want["extensions"] = []any{map[string]any{"gomod": "example.com/ext v0.0.0", "import": "example.com/ext/runtime"}}
 	delete(want, "rust")
-	want["dist"].(map[string]any)["cgo_enabled"] = true
+	want["dist"].(map[string]any)["cgo_enabled"] = false // rust.mode auto: dlopen, as dist.cgo_enabled is false
 	want["replaces"] = append(want["replaces"].([]any), "example.com/gen/redact => /work/redact")
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("derived:\n got %v\nwant %v", got, want)
@@ -98,7 +98,7 @@ func TestDeriveMatchesKeysAsOCBDoesAndOCBManifestLoadsBack(t *testing.T) {
 	if !reflect.DeepEqual(back.Modules, want) || back.HasCargo() || len(back.Warnings) != 0 {
 		t.Errorf("loaded back: %+v, warnings %q\n%s", back.Modules, back.Warnings, out)
 	}
-	if strings.Contains(string(out), "CGO_Enabled") || strings.Contains(string(out), "Rust") || !strings.Contains(string(out), "cgo_enabled: true") {
+	if strings.Contains(string(out), "CGO_Enabled") || strings.Contains(string(out), "Rust") || !strings.Contains(string(out), "cgo_enabled: false") {
 		t.Errorf("derived:\n%s", out)
 	}
 }

@@ -56,7 +56,13 @@ func (m Module) String() string {
 
 // Rust is the `rust:` section (ours).
 type Rust struct {
-	Link     string   // "static" (default) or "shared"
+	// Mode is rust.mode resolved: ModeCgo or ModeDlopen (Load resolves auto). ModeReason says
+	// why, for the build log: "rust.mode: cgo", "auto: dist.cgo_enabled is not true".
+	Mode       Mode
+	ModeReason string
+	// Link is rust.link, else the mode's default: static (default) or shared with cgo, embedded
+	// (default) or shared with dlopen.
+	Link     Link
 	Profile  string   // cargo profile (default "release")
 	Features []string // extra cargo features, e.g. "redact/simd"
 	// Patches are the `[patch.<source>]` entries: source ("crates-io" or a git URL) -> dependency
@@ -98,7 +104,6 @@ type Manifest struct {
 // ocb's defaults (config.go, NewDefaultConfig) that the typed view needs.
 const (
 	defaultDistModule = "go.opentelemetry.io/collector/cmd/builder"
-	defaultLink       = "static"
 	defaultProfile    = "release"
 )
 
@@ -140,7 +145,7 @@ type distribution struct {
 	Version                 string  `mapstructure:"version"`
 	BuildTags               string  `mapstructure:"build_tags"`
 	DebugCompilation        bool    `mapstructure:"debug_compilation"`
-	CGoEnabled              bool    `mapstructure:"cgo_enabled"`
+	CGoEnabled              *bool   `mapstructure:"cgo_enabled"` // nil: not given
 	UseAbsoluteReplacePaths bool    `mapstructure:"use_absolute_replace_paths"`
 }
 
@@ -157,6 +162,7 @@ type confResolver struct {
 }
 
 type rustSection struct {
+	Mode       *string             `mapstructure:"mode"`    // nil: not given
 	Link       *string             `mapstructure:"link"`    // nil: not given
 	Profile    *string             `mapstructure:"profile"` // nil: not given
 	Features   []string            `mapstructure:"features"`
@@ -171,8 +177,14 @@ func (d *document) lists() [][]entry {
 
 // Load reads the manifest at path, fills the typed view and validates it. The error joins every
 // problem found. When only validation fails, the manifest is returned too (for its Warnings);
-// when the file cannot be read or is not YAML, it is nil.
+// when the file cannot be read or is not YAML, it is nil. rust.mode auto is resolved with
+// FindCCompiler.
 func Load(path string) (*Manifest, error) {
+	return loadWith(path, FindCCompiler)
+}
+
+// loadWith is Load, with findCC telling whether a C compiler exists.
+func loadWith(path string, findCC CCompiler) (*Manifest, error) {
 	file, err := filepath.Abs(path)
 	if err != nil {
 		return nil, err
@@ -214,7 +226,7 @@ func Load(path string) (*Manifest, error) {
 	m.Rust = rustFrom(doc.Rust, filepath.Dir(file))
 	m.Warnings = m.warnings(meta.Unused)
 
-	problems = append(problems, m.validate(&doc, undecoded(problems))...)
+	problems = append(problems, m.validate(&doc, undecoded(problems), findCC)...)
 	if len(problems) > 0 {
 		return m, errors.Join(problems...)
 	}
@@ -318,12 +330,10 @@ func undecoded(problems []error) []string {
 }
 
 // rustFrom fills the `rust:` section's defaults and resolves its paths against dir. Patch
-// lines that do not parse are kept as written (validate reports them).
+// lines that do not parse are kept as written (validate reports them). The mode and link are
+// validate's: they depend on dist.cgo_enabled and on the C compiler.
 func rustFrom(section rustSection, dir string) Rust {
-	r := Rust{Link: defaultLink, Profile: defaultProfile, Features: section.Features, Otelbridge: section.Otelbridge}
-	if section.Link != nil {
-		r.Link = *section.Link
-	}
+	r := Rust{Profile: defaultProfile, Features: section.Features, Otelbridge: section.Otelbridge}
 	if section.Profile != nil {
 		r.Profile = *section.Profile
 	}

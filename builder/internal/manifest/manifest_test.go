@@ -177,7 +177,7 @@ func TestLoadOutputPathAsWrittenElseAFreshTemporaryDirectory(t *testing.T) {
 
 func TestLoadRustDefaults(t *testing.T) {
 	m := load(t, "dist: {output_path: /tmp/x}")
-	want := Rust{Link: "static", Profile: "release"}
+	want := Rust{Mode: ModeDlopen, ModeReason: "auto: dist.cgo_enabled is not true", Link: LinkEmbedded, Profile: "release"}
 	if !reflect.DeepEqual(m.Rust, want) {
 		t.Errorf("Rust %+v, want %+v", m.Rust, want)
 	}
@@ -197,7 +197,8 @@ rust:
 `)
 	dir := filepath.Dir(m.File)
 	want := Rust{
-		Link: "shared", Profile: "dist-opt", Features: []string{"redact/simd"},
+		Mode: ModeDlopen, ModeReason: "auto: dist.cgo_enabled is not true",
+		Link: LinkShared, Profile: "dist-opt", Features: []string{"redact/simd"},
 		Otelbridge: filepath.Join(filepath.Dir(dir), "otelbridge"),
 		Patches: map[string][]string{"crates-io": {
 			`serde = { path = "` + filepath.Join(dir, "vendor/serde") + `" }`,

@@ -15,7 +15,7 @@ const errMissingGoMod = "missing gomod specification for module"
 
 // validate returns every problem of the manifest, each naming its list and index or key.
 // Entries under a path in undecoded already have their problem reported.
-func (m *Manifest) validate(doc *document, undecoded []string) []error {
+func (m *Manifest) validate(doc *document, undecoded []string, findCC CCompiler) []error {
 	dir := filepath.Dir(m.File)
 	broken := func(path string) bool {
 		return slices.ContainsFunc(undecoded, func(p string) bool { return p == path || strings.HasPrefix(p, path+".") })
@@ -54,6 +54,7 @@ func (m *Manifest) validate(doc *document, undecoded []string) []error {
 	if !broken("telemetry") {
 		problems = append(problems, validateTelemetry(doc.Telemetry)...)
 	}
+	problems = append(problems, m.chooseModeAndLink(doc, broken, findCC)...)
 	return append(problems, validateRust(doc.Rust, dir)...)
 }
 
@@ -88,9 +89,6 @@ func validateTelemetry(t entry) []error {
 
 func validateRust(r rustSection, dir string) []error {
 	var problems []error
-	if r.Link != nil && *r.Link != "static" && *r.Link != "shared" {
-		problems = append(problems, fmt.Errorf(`rust.link: must be "static" or "shared", got %q`, *r.Link))
-	}
 	if r.Profile != nil {
 		if err := validateProfile(*r.Profile); err != nil {
 			problems = append(problems, fmt.Errorf("rust.profile: %w", err))
