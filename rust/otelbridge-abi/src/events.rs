@@ -4,8 +4,11 @@
 //! so the rest of the library calls back as always.
 //!
 //! Completions and batches are never dropped: each stands for a call or a send that waits for it,
-//! so they are bounded by the work in flight. Log events and measurements are dropped past
-//! [`DROPPABLE_LIMIT`] while the host falls behind, and counted; the count is then logged.
+//! so they are bounded by the work in flight, and each wakes a poller at once. Log events and
+//! measurements wait up to [`LINGER`] for company (a component that counts every batch would
+//! otherwise wake the host's poller on every call, which cost more than the call itself); they
+//! are dropped past [`DROPPABLE_LIMIT`] while the host falls behind, and counted; the count is
+//! then logged. Whatever wakes a poller takes everything queued before it, in order.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -22,6 +25,12 @@ use crate::{buffer, downstream, status};
 /// How many log events and measurements may wait before more are dropped.
 pub(crate) const DROPPABLE_LIMIT: usize = 65_536;
 
+/// How long log events and measurements may wait in the queue before they wake a poller.
+pub(crate) const LINGER: Duration = Duration::from_millis(5);
+
+/// How many log events and measurements wake a poller without waiting for [`LINGER`].
+const WAKE_AT: usize = 1024;
+
 /// An event and the buffers it owns until the host takes it.
 struct Queued(OtbEvent);
 
@@ -37,6 +46,8 @@ struct State {
     droppable: usize,
     /// Log events and measurements dropped since the last report.
     dropped: u64,
+    /// When the oldest waiting log event or measurement came, if it waits alone.
+    lingering_since: Option<Instant>,
     closed: bool,
 }
 
@@ -45,6 +56,7 @@ pub(crate) struct Queue {
     state: Mutex<State>,
     ready: Condvar,
     limit: usize,
+    linger: Duration,
 }
 
 /// Why `next` returned.
@@ -57,11 +69,12 @@ pub(crate) enum Drained {
 }
 
 impl Queue {
-    pub(crate) fn new(limit: usize) -> Queue {
+    pub(crate) fn new(limit: usize, linger: Duration) -> Queue {
         Queue {
             state: Mutex::new(State::default()),
             ready: Condvar::new(),
             limit,
+            linger,
         }
     }
 
@@ -73,13 +86,13 @@ impl Queue {
     }
 
     /// Queues an event; gives it back if the queue is closed.
-    fn push(&self, event: OtbEvent) -> Result<(), OtbEvent> {
+    fn push(&self, event: OtbEvent) -> Result<(), Box<OtbEvent>> {
         let droppable = matches!(event.kind, OTB_EVENT_LOG | OTB_EVENT_RECORD);
         let mut state = self.lock();
         if state.closed {
-            return Err(event);
+            return Err(Box::new(event));
         }
-        if droppable {
+        let wake = if droppable {
             if state.droppable >= self.limit {
                 state.dropped += 1;
                 drop(state);
@@ -87,10 +100,16 @@ impl Queue {
                 return Ok(());
             }
             state.droppable += 1;
-        }
+            state.lingering_since.get_or_insert_with(Instant::now);
+            state.droppable % WAKE_AT == 0
+        } else {
+            true
+        };
         state.events.push_back(Queued(event));
         drop(state);
-        self.ready.notify_one();
+        if wake {
+            self.ready.notify_one();
+        }
         Ok(())
     }
 
@@ -100,23 +119,39 @@ impl Queue {
         if out.is_empty() {
             return Drained::Events(0);
         }
-        let deadline = timeout.map(|t| Instant::now().checked_add(t));
+        let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
         let mut state = self.lock();
-        while state.events.is_empty() && state.dropped == 0 {
+        loop {
+            let urgent = state.events.len() > state.droppable || state.droppable >= WAKE_AT;
+            // Log events and measurements alone are handed out once they have waited long enough
+            // (or when the queue closes, or when the caller will not wait).
+            let due = state.lingering_since.map(|since| since + self.linger);
+            if urgent
+                || state.dropped > 0
+                || (!state.events.is_empty()
+                    && (state.closed || timeout.is_some_and(|t| t.is_zero())))
+                || due.is_some_and(|due| due <= Instant::now())
+            {
+                break;
+            }
             if state.closed {
                 return Drained::Closed;
             }
-            state = match deadline {
+            let now = Instant::now();
+            let wake_at = match (due, deadline) {
+                (Some(due), Some(deadline)) => Some(due.min(deadline)),
+                (due, deadline) => due.or(deadline),
+            };
+            if let Some(deadline) = deadline {
+                if deadline <= now {
+                    return Drained::Events(0);
+                }
+            }
+            state = match wake_at {
                 None => self.ready.wait(state).unwrap_or_else(|p| p.into_inner()),
-                // Too far to represent: as good as without end.
-                Some(None) => self.ready.wait(state).unwrap_or_else(|p| p.into_inner()),
-                Some(Some(at)) => {
-                    let left = at.saturating_duration_since(Instant::now());
-                    if left.is_zero() {
-                        return Drained::Events(0);
-                    }
+                Some(at) => {
                     self.ready
-                        .wait_timeout(state, left)
+                        .wait_timeout(state, at.saturating_duration_since(now))
                         .unwrap_or_else(|p| p.into_inner())
                         .0
                 }
@@ -136,6 +171,9 @@ impl Queue {
             }
             out[written] = event;
             written += 1;
+        }
+        if state.droppable == 0 {
+            state.lingering_since = None;
         }
         if !state.events.is_empty() {
             // Another poller may take the rest.
@@ -220,12 +258,12 @@ fn refuse(event: OtbEvent) {
 /// The process's queue, used once a host shook hands for events.
 pub(crate) fn queue() -> &'static Queue {
     static QUEUE: OnceLock<Queue> = OnceLock::new();
-    QUEUE.get_or_init(|| Queue::new(DROPPABLE_LIMIT))
+    QUEUE.get_or_init(|| Queue::new(DROPPABLE_LIMIT, LINGER))
 }
 
 fn enqueue(event: OtbEvent) {
     if let Err(event) = queue().push(event) {
-        refuse(event);
+        refuse(*event);
     }
 }
 

@@ -39,7 +39,7 @@ fn release(mut events: Vec<OtbEvent>) {
 
 #[test]
 fn events_come_out_in_the_order_they_went_in() {
-    let queue = Queue::new(16);
+    let queue = Queue::new(16, Duration::ZERO);
     for i in 0..5 {
         queue.push(log_event(&format!("event {i}"))).expect("open");
     }
@@ -56,7 +56,7 @@ fn events_come_out_in_the_order_they_went_in() {
 
 #[test]
 fn a_poll_that_finds_nothing_times_out_empty() {
-    let queue = Queue::new(16);
+    let queue = Queue::new(16, Duration::ZERO);
     let mut out = [empty()];
     let started = Instant::now();
     assert_eq!(
@@ -68,7 +68,7 @@ fn a_poll_that_finds_nothing_times_out_empty() {
 
 #[test]
 fn log_events_past_the_limit_are_dropped_counted_and_reported_but_statuses_never() {
-    let queue = Queue::new(4);
+    let queue = Queue::new(4, Duration::ZERO);
     for i in 0..10 {
         queue.push(log_event(&format!("log {i}"))).expect("open");
     }
@@ -94,11 +94,11 @@ fn log_events_past_the_limit_are_dropped_counted_and_reported_but_statuses_never
 
 #[test]
 fn a_closed_queue_hands_out_what_is_left_then_says_closed_and_refuses_more() {
-    let queue = Queue::new(16);
+    let queue = Queue::new(16, Duration::ZERO);
     queue.push(log_event("left")).expect("open");
     queue.close();
     assert!(queue.push(log_event("late")).is_err_and(|event| {
-        free_buffers(event);
+        free_buffers(*event);
         true
     }));
     let events = drain(&queue, 4);
@@ -110,7 +110,7 @@ fn a_closed_queue_hands_out_what_is_left_then_says_closed_and_refuses_more() {
 
 #[test]
 fn closing_wakes_a_poller_that_waits_without_end() {
-    let queue = Arc::new(Queue::new(16));
+    let queue = Arc::new(Queue::new(16, Duration::ZERO));
     let poller = {
         let queue = Arc::clone(&queue);
         thread::spawn(move || {
@@ -125,7 +125,7 @@ fn closing_wakes_a_poller_that_waits_without_end() {
 
 #[test]
 fn several_pollers_share_the_events_each_taken_once() {
-    let queue = Arc::new(Queue::new(1 << 20));
+    let queue = Arc::new(Queue::new(1 << 20, Duration::ZERO));
     let pollers: Vec<_> = (0..3)
         .map(|_| {
             let queue = Arc::clone(&queue);
@@ -164,4 +164,44 @@ fn several_pollers_share_the_events_each_taken_once() {
         .collect();
     want.sort_unstable();
     assert_eq!(seen, want);
+}
+
+#[test]
+fn log_events_alone_linger_until_an_event_that_must_go_comes_and_takes_them_along_in_order() {
+    let queue = Queue::new(16, Duration::from_secs(3600));
+    queue.push(log_event("first")).expect("open");
+    queue.push(log_event("second")).expect("open");
+    let mut out: Vec<OtbEvent> = (0..8).map(|_| empty()).collect();
+    assert_eq!(
+        queue.next(Some(Duration::from_millis(20)), &mut out),
+        Drained::Events(0),
+        "log events alone wait for their linger"
+    );
+    queue.push(status_event(3)).expect("open");
+    let Drained::Events(n) = queue.next(Some(Duration::from_secs(5)), &mut out) else {
+        panic!("closed");
+    };
+    assert_eq!(n, 3);
+    assert_eq!(
+        (text(&out[0]).as_str(), text(&out[1]).as_str()),
+        ("first", "second")
+    );
+    assert_eq!((out[2].kind, out[2].handle), (OTB_EVENT_STATUS, 3));
+    free_taken(&mut out[..n]);
+}
+
+#[test]
+fn log_events_past_their_linger_are_handed_out_alone() {
+    let queue = Queue::new(16, Duration::ZERO);
+    queue.push(log_event("alone")).expect("open");
+    let events = {
+        let mut out = vec![empty()];
+        let Drained::Events(n) = queue.next(None, &mut out) else {
+            panic!("closed");
+        };
+        out.truncate(n);
+        out
+    };
+    assert_eq!(events.iter().map(text).collect::<Vec<_>>(), ["alone"]);
+    release(events);
 }
