@@ -100,8 +100,10 @@ impl Queue {
                 return Ok(());
             }
             state.droppable += 1;
+            // The first one wakes a poller too, only so it waits no longer than its linger.
+            let first = state.lingering_since.is_none();
             state.lingering_since.get_or_insert_with(Instant::now);
-            state.droppable % WAKE_AT == 0
+            first || state.droppable % WAKE_AT == 0
         } else {
             true
         };

@@ -205,3 +205,24 @@ fn log_events_past_their_linger_are_handed_out_alone() {
     assert_eq!(events.iter().map(text).collect::<Vec<_>>(), ["alone"]);
     release(events);
 }
+
+#[test]
+fn a_poller_already_waiting_without_end_gets_a_lingering_log_event() {
+    let queue = Arc::new(Queue::new(16, Duration::from_millis(1)));
+    let poller = {
+        let queue = Arc::clone(&queue);
+        thread::spawn(move || {
+            let mut out = vec![empty()];
+            let drained = queue.next(None, &mut out);
+            let seen = text(&out[0]);
+            free_taken(&mut out);
+            (drained, seen)
+        })
+    };
+    thread::sleep(Duration::from_millis(20));
+    queue.push(log_event("late")).expect("open");
+    assert_eq!(
+        poller.join().expect("poller"),
+        (Drained::Events(1), "late".to_string())
+    );
+}
