@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -30,6 +31,7 @@ func TestExampleManifestBuildsWithoutCgo(t *testing.T) {
 	logSize(t, "shared library", beside)
 	requireComponents(t, binary) // from another working directory
 	requireValidateChecksRustConfig(t, binary)
+	requireMissingLibraryIsNamed(t, binary, beside)
 
 	r = buildOK(t, writeManifest(t, exampleManifest(t, out, "", "", nil)))
 	t.Logf("build without cgo, library embedded, took %v (rust build %v)", r.elapsed.Round(time.Millisecond), stepDuration(t, r, "rust build (cargo)"))
@@ -77,5 +79,26 @@ func requireValidateChecksRustConfig(t *testing.T, binary string) {
 	out, err := validateConfig(t, binary, misspelt)
 	if err == nil || !regexp.MustCompile(`processors::redact: rules\[0\]\.actoin: unknown field`).MatchString(out) {
 		t.Errorf("%s validate with a misspelt redact field: %v; want Rust's error naming processors::redact and rules[0].actoin:\n%s", binary, err, out)
+	}
+}
+
+// requireMissingLibraryIsNamed moves the library beside the binary away: `validate` of a config
+// that uses a Rust component then fails, naming the file and the reason, and the binary does not
+// crash.
+func requireMissingLibraryIsNamed(t *testing.T, binary, library string) {
+	t.Helper()
+	away := library + ".away"
+	if err := os.Rename(library, away); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := os.Rename(away, library); err != nil {
+			t.Fatal(err)
+		}
+	}()
+	out, err := validateConfig(t, binary, redactConfig("127.0.0.1:4317", "127.0.0.1:4318"))
+	want := "loading the Rust library " + library + ": cannot open shared object file: No such file or directory"
+	if err == nil || !strings.Contains(out, want) || strings.Contains(out, "panic") || strings.Contains(out, "SIGSEGV") {
+		t.Errorf("%s validate without its library: %v; want an error saying %q:\n%s", binary, err, want, out)
 	}
 }
