@@ -10,9 +10,10 @@ import (
 	"unsafe"
 )
 
-// The host callbacks Rust calls on its own threads. Each hands over to the shim's handlers
-// (host.go), which the event poller of a build without cgo calls too; none may block or panic
-// into Rust.
+// The host callbacks Rust calls on its own threads. Each hands over to the shim's handler
+// (completeWaiter, writeLog, reportStatus, createInstrument, recordMeasurement, deliver), which the
+// event poller of a build without cgo (events_dlopen.go) calls too; none may block or panic into
+// Rust.
 
 //export otelbridgeComplete
 func otelbridgeComplete(waiter C.size_t, result *C.OtbResult) {

@@ -14,9 +14,6 @@ import (
 // ErrClosed is returned by calls on an instance that is shutting down or shut down.
 var ErrClosed = errors.New("the component is shut down")
 
-// ErrCgoRequired is what every call returns in a binary built without cgo.
-var ErrCgoRequired = errors.New("otelbridge requires cgo: build the collector with CGO_ENABLED=1 and a C compiler")
-
 // Code is the kind of a failed call, numbered as the C ABI's OTB_STATUS_* codes.
 type Code uint32
 
