@@ -84,11 +84,14 @@ test-rust: toolchains ## Rust unit and ABI tests, and the header staleness check
 	$(CARGO) test --release --locked --workspace --exclude otelbridge-bench
 
 .PHONY: test-c
-test-c: rust ## A plain C program drives a component through the header; the header compiles as C++.
+test-c: rust ## Plain C programs drive a component through the header, with callbacks and with the event queue; the header compiles as C++.
 	mkdir -p build
 	cc -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iffi/include ffi/tests/smoke.c \
 		target/release/libotelbridge_testlib.a -lm -ldl -lpthread -lrt -lgcc_s -o build/abi-smoke
 	build/abi-smoke
+	cc -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iffi/include ffi/tests/events.c \
+		target/release/libotelbridge_testlib.a -lm -ldl -lpthread -lrt -lgcc_s -o build/abi-events
+	build/abi-events
 	echo '#include "otelbridge.h"' | c++ -std=c++17 -Wall -Werror -Iffi/include -x c++ -fsyntax-only -
 
 .PHONY: check-deps
