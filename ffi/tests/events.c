@@ -39,7 +39,8 @@ static size_t action_context(uint8_t *out, const char *action) {
 static int saw_completion = 0, saw_log = 0, log_before_mark = 0, saw_mark = 0;
 static OtbResult completed;
 
-/* Takes events until the mark `mark` has come (or 5 s of nothing). */
+/* Takes events until the mark `mark` and the completion have come (or 5 s of nothing): the
+ * completion may come before or after the mark, which follows only what was queued before it. */
 static void drain_until_mark(uint64_t mark) {
   OtbEvent events[8];
   for (int idle = 0; idle < 50;) {
@@ -70,7 +71,7 @@ static void drain_until_mark(uint64_t mark) {
       }
     }
     otelbridge_v1_events_free(events, n);
-    if (saw_mark) {
+    if (saw_mark && saw_completion) {
       return;
     }
   }
