@@ -7,7 +7,7 @@ SHELL := /bin/bash
 
 CARGO ?= cargo
 GO ?= go
-RUST_LIBS := -p otelbridge-testlib -p otelbridge-example-collector
+RUST_LIBS := -p otelbridge-testlib -p otelbridge-example-collector -p otelbridge-example-collector-e2e
 COLLECTOR := bin/otelcol-example
 # The collector releases otelbridge supports, oldest first: one list, in the builder
 # (builder/internal/release), which the shim is tested against at both ends.
@@ -113,9 +113,25 @@ test-go: rust ## The Go shim's tests with cgo and without (purego), at the oldes
 	# (-race needs cgo, so race tests stay on the cgo path above).
 	for dir in go go/shimtest; do (cd $$dir && CGO_ENABLED=0 $(GO) test -count=1 ./...); done
 
+# Where test-e2e builds the example collector without cgo.
+E2E_NOCGO := build/e2e-nocgo
+
 .PHONY: test-e2e
-test-e2e: rust ## The example collector as a real process, fed over OTLP/gRPC.
-	cd examples/collector && $(GO) vet ./... && $(GO) test -count=1 ./...
+test-e2e: rust builder ## The example collector as a real process, fed over OTLP: built with cgo, then by the builder without.
+	# go test in the package's directory (local directory mode) prints TestMain's line naming the
+	# collector it runs; the module's other packages have no tests.
+	cd examples/collector && $(GO) vet ./... && $(GO) test -count=1
+	# The same suite against the example as otelbridge-builder builds it without cgo (rust.mode
+	# dlopen, the library embedded in the binary): examples/builder-config.yaml builds with cgo, so
+	# a manifest derived from it, with the suite's faults processor added as its own build has it.
+	# The builder cache is test-builder's, so the Rust dependencies compile once for both.
+	cd examples/collector && $(GO) run ./internal/e2emanifest -in ../builder-config.yaml \
+		-out $(CURDIR)/$(E2E_NOCGO)/builder-config.yaml -dist $(CURDIR)/$(E2E_NOCGO)
+	OTELBRIDGE_CACHE=$(CURDIR)/target/builder-tests bin/otelbridge-builder --config $(E2E_NOCGO)/builder-config.yaml
+	@$(GO) version -m $(E2E_NOCGO)/otelcol-example | grep -E '^\s+build\s+CGO_ENABLED=0$$' || \
+		{ echo "$(E2E_NOCGO)/otelcol-example: go version -m does not show CGO_ENABLED=0"; exit 1; }
+	cd examples/collector && OTELBRIDGE_E2E_COLLECTOR=$(CURDIR)/$(E2E_NOCGO)/otelcol-example \
+		OTELBRIDGE_E2E_CGO_ENABLED=0 $(GO) test -count=1
 
 .PHONY: test-builder
 test-builder: toolchains ## The builder: manifest tables, golden files, and real builds (static, shared, errors).

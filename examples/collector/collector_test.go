@@ -15,7 +15,7 @@ import (
 	"time"
 )
 
-// collectorBinary is the otelcol-example binary TestMain builds.
+// collectorBinary is the collector the suite runs: the one TestMain builds, or a prebuilt one.
 var collectorBinary string
 
 // Bounds of every wait on the collector process.

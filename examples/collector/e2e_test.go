@@ -2,7 +2,9 @@ package main
 
 // End-to-end tests of the otelcol-example binary as a process: OTLP in over gRPC, the Rust redact
 // processor and the Go batch processor, OTLP out to a server in the test process; the Rust
-// heartbeat extension; SIGTERM; `validate`. All traffic stays on 127.0.0.1.
+// heartbeat extension; SIGTERM; `validate`. All traffic stays on 127.0.0.1. The collector is the
+// hand-written example built with cgo, or a prebuilt one (TestMain): the same suite runs against
+// both.
 
 import (
 	"context"
@@ -12,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -20,37 +23,138 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/otelbridge/otelbridge/examples/collector/internal/sample"
 )
 
-// rustLibrary is what link.go links; `make rust` builds it.
-const rustLibrary = "../../target/release/libotelbridge_example_collector.a"
+// The collector the suite runs. By default TestMain builds the hand-written example (this
+// package) with -tags e2e and cgo: link_e2e.go links rustLibrary, the example's Rust components
+// and the tests' faults processor (e2e/faults). OTELBRIDGE_E2E_COLLECTOR names a prebuilt
+// collector instead: `make test-e2e` runs the suite a second time against the example built by
+// otelbridge-builder without cgo (a manifest derived by internal/e2emanifest, which adds the
+// faults processor). OTELBRIDGE_E2E_CGO_ENABLED, when set, is the CGO_ENABLED setting the
+// prebuilt collector's build info must show (`go version -m`); the suite's own build must show 1.
+const (
+	envCollector  = "OTELBRIDGE_E2E_COLLECTOR"
+	envCgoEnabled = "OTELBRIDGE_E2E_CGO_ENABLED"
+	rustLibrary   = "../../target/release/libotelbridge_example_collector_e2e.a"
+)
+
+// requiredComponents are the components the suite's configs use, by kind as `components` lists
+// them: a collector without one of them is refused up front rather than failing test by test.
+var requiredComponents = map[string][]string{
+	"receivers":  {"otlp", "otlphttp_rs"},
+	"processors": {"batch", "redact", "faults"},
+	"exporters":  {"debug", "otlp_grpc", "otlphttp_rs"},
+	"connectors": {"spanstats"},
+	"extensions": {"heartbeat", "otelbridge"},
+}
 
 func TestMain(m *testing.M) {
 	os.Exit(buildAndRun(m))
 }
 
 func buildAndRun(m *testing.M) int {
-	if _, err := os.Stat(rustLibrary); err != nil {
-		fmt.Fprintf(os.Stderr, "e2e: %s is missing: run `make rust` (cargo build --release -p otelbridge-example-collector) first\n", rustLibrary)
-		return 1
-	}
-	dir, err := os.MkdirTemp("", "otelcol-example-e2e")
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "e2e: %v\n", err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	collectorBinary = filepath.Join(dir, "otelcol-example")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	build := exec.CommandContext(ctx, "go", "build", "-o", collectorBinary, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "e2e: go build -o %s . failed: %v\n%s", collectorBinary, err, out)
+	wantCgo, origin := os.Getenv(envCgoEnabled), ""
+	if prebuilt := os.Getenv(envCollector); prebuilt != "" {
+		binary, err := filepath.Abs(prebuilt)
+		if err == nil {
+			_, err = os.Stat(binary)
+		}
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "e2e: %s=%s: %v\n", envCollector, prebuilt, err)
+			return 1
+		}
+		collectorBinary, origin = binary, "prebuilt, "+envCollector
+	} else {
+		if _, err := os.Stat(rustLibrary); err != nil {
+			fmt.Fprintf(os.Stderr, "e2e: %s is missing: run `make rust` (cargo build --release -p otelbridge-example-collector-e2e) first\n", rustLibrary)
+			return 1
+		}
+		dir, err := os.MkdirTemp("", "otelcol-example-e2e")
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "e2e: %v\n", err)
+			return 1
+		}
+		defer os.RemoveAll(dir)
+		collectorBinary = filepath.Join(dir, "otelcol-example")
+		// A new output path: go build links again, with the library as it is now.
+		build := exec.CommandContext(ctx, "go", "build", "-tags", "e2e", "-o", collectorBinary, ".")
+		if out, err := build.CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "e2e: go build -tags e2e -o %s . failed: %v\n%s", collectorBinary, err, out)
+			return 1
+		}
+		wantCgo, origin = "1", "hand-written, go build -tags e2e"
+	}
+	info, err := checkCollector(ctx, collectorBinary, wantCgo)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "e2e: %s: %v\n", collectorBinary, err)
 		return 1
 	}
+	fmt.Printf("e2e: collector %s (%s): %s\n", collectorBinary, origin, info)
 	return m.Run()
+}
+
+// checkCollector checks binary's build info (`go version -m`): an otelbridge collector, with
+// CGO_ENABLED=wantCgo unless that is empty; and that it has requiredComponents. It returns a
+// summary of the build for the log.
+func checkCollector(ctx context.Context, binary, wantCgo string) (string, error) {
+	out, err := exec.CommandContext(ctx, "go", "version", "-m", binary).CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("go version -m: %v\n%s", err, out)
+	}
+	var goVersion, mainPath, cgo string
+	var bridge bool
+	for i, line := range strings.Split(string(out), "\n") {
+		fields := strings.Fields(line)
+		switch {
+		case i == 0 && len(fields) == 2:
+			goVersion = fields[1]
+		case len(fields) >= 2 && fields[0] == "path":
+			mainPath = fields[1]
+		case len(fields) >= 2 && fields[0] == "dep" && fields[1] == "github.com/otelbridge/otelbridge/go":
+			bridge = true
+		case len(fields) == 2 && fields[0] == "build" && strings.HasPrefix(fields[1], "CGO_ENABLED="):
+			cgo = strings.TrimPrefix(fields[1], "CGO_ENABLED=")
+		}
+	}
+	if !bridge {
+		return "", fmt.Errorf("not an otelbridge collector: go version -m lists no github.com/otelbridge/otelbridge/go\n%s", out)
+	}
+	if wantCgo != "" && cgo != wantCgo {
+		return "", fmt.Errorf("go version -m shows CGO_ENABLED=%s, want CGO_ENABLED=%s\n%s", cgo, wantCgo, out)
+	}
+	out, err = exec.CommandContext(ctx, binary, "components").Output()
+	if err != nil {
+		return "", fmt.Errorf("components: %v", err)
+	}
+	var listed map[string]any
+	if err := yaml.Unmarshal(out, &listed); err != nil {
+		return "", fmt.Errorf("components: %v\n%s", err, out)
+	}
+	var missing []string
+	for kind, names := range requiredComponents {
+		have := map[string]bool{}
+		entries, _ := listed[kind].([]any)
+		for _, e := range entries {
+			if entry, ok := e.(map[string]any); ok {
+				have[fmt.Sprint(entry["name"])] = true
+			}
+		}
+		for _, name := range names {
+			if !have[name] {
+				missing = append(missing, kind+"/"+name)
+			}
+		}
+	}
+	if len(missing) > 0 {
+		slices.Sort(missing)
+		return "", fmt.Errorf("the suite needs %v, which `components` does not list (a builder-built collector needs the faults processor of examples/collector/e2e/faults: see internal/e2emanifest)", missing)
+	}
+	return fmt.Sprintf("%s, main module %s, CGO_ENABLED=%s", goVersion, mainPath, cgo), nil
 }
 
 // hashed is what the redact processor's hash action makes of value.
