@@ -4,8 +4,12 @@
 # then with collector-contrib's `redactionprocessor` (bench/collector/contrib.yaml), same regexes,
 # OTLP/gRPC in and the nop exporter out, driven at saturation by bench/cmd/loadgen.
 #
-# Rounds alternate rust, contrib, rust, ...; each starts a fresh collector, sends a warm-up, then
-# a fixed number of spans from concurrent senders, and measures in that window:
+# The same collector is also built without cgo (issue 14): a copy of the manifest derived here with
+# `rust.mode: dlopen` (the default link, embedded: the library's .so inside the binary, loaded from
+# memory), into build/bench-collector-nocgo, and run with rust.yaml as the variant rust-nocgo.
+#
+# Rounds alternate rust, rust-nocgo, contrib, rust, ...; each starts a fresh collector, sends a
+# warm-up, then a fixed number of spans from concurrent senders, and measures in that window:
 #   spans/s       spans the receiver accepted (its own otelcol_receiver_accepted_spans) / wall time
 #   cpu-s/Mspans  the collector's utime+stime (/proc/<pid>/stat) per million accepted spans
 #   peak-rss-KiB  the collector's VmHWM (/proc/<pid>/status) at the end of the round
@@ -13,7 +17,7 @@
 # stderr:
 #   BenchmarkCollector/redaction/rust 1 <ns> ns/op <spans/s> spans/s <cpu> cpu-s/Mspans <KiB> peak-rss-KiB
 #
-# Knobs (environment): BENCH_COLLECTOR_ROUNDS (3 per processor), BENCH_COLLECTOR_SPANS (measured
+# Knobs (environment): BENCH_COLLECTOR_ROUNDS (5 per variant), BENCH_COLLECTOR_SPANS (measured
 # spans per round), BENCH_COLLECTOR_WARMUP_SPANS, BENCH_COLLECTOR_SENDERS (concurrent requests in
 # flight), CARGO_TARGET_DIR (default target/bench-collector).
 #
@@ -26,11 +30,12 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 
-rounds=${BENCH_COLLECTOR_ROUNDS:-3}
+rounds=${BENCH_COLLECTOR_ROUNDS:-5}
 spans=${BENCH_COLLECTOR_SPANS:-3000000}
 warmup_spans=${BENCH_COLLECTOR_WARMUP_SPANS:-300000}
 senders=${BENCH_COLLECTOR_SENDERS:-8}
 collector=build/bench-collector/otelcol-bench
+collector_nocgo=build/bench-collector-nocgo/otelcol-bench
 loadgen=bin/loadgen
 workdir=$(mktemp -d "${TMPDIR:-/tmp}/bench-collector.XXXXXX")
 
@@ -64,28 +69,56 @@ run_logged() {
 run_logged "building $collector (otelbridge-builder)" \
 	env CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target/bench-collector}" \
 	bin/otelbridge-builder --config bench/collector/manifest.yaml
+# The no-cgo manifest: the same file with four lines changed, each checked to be there so that a
+# change to manifest.yaml cannot quietly leave this copy with cgo; cargo paths made absolute, as the
+# copy lives elsewhere.
+manifest_nocgo=$workdir/manifest-nocgo.yaml
+derive() { # derive <pattern> <replacement>: a sed substitution that must match one line
+	grep -qE "$1" "$manifest_nocgo" || die "bench/collector/manifest.yaml has no line matching $1: update the no-cgo derivation"
+	sed -i -E "s|$1|$2|" "$manifest_nocgo"
+}
+cp bench/collector/manifest.yaml "$manifest_nocgo"
+derive '^(  output_path: build/bench-collector)$' '\1-nocgo'
+derive '^  cgo_enabled: true.*$' '  cgo_enabled: false'
+derive '^  link: static$' '  mode: dlopen # the default link without cgo: embedded'
+derive 'path = "\.\./\.\./' "path = \"$root/"
+run_logged "building $collector_nocgo (otelbridge-builder, rust.mode dlopen)" \
+	env CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target/bench-collector}" \
+	bin/otelbridge-builder --config "$manifest_nocgo"
 run_logged "building $loadgen" bash -c 'cd bench && go build -o ../bin/loadgen ./cmd/loadgen'
 
 source scripts/ports.sh
 
 # --- one round
-# round <rust|contrib>: prints one benchmark line.
+# round <variant> <collector binary> <config>: prints one benchmark line.
 round() {
-	local variant=$1 otlp_port metrics_port ports result
-	ports=$(free_ports 2) || die "no free port found"
-	read -r otlp_port metrics_port <<<"$ports"
+	local variant=$1 binary=$2 config=$3 otlp_port metrics_port ports result attempt
+	# A port free when picked may be taken before the collector binds it (other work on the
+	# machine): then the round starts again on other ports, a few times.
+	for ((attempt = 1; ; attempt++)); do
+		ports=$(free_ports 2) || die "no free port found"
+		read -r otlp_port metrics_port <<<"$ports"
 
-	BENCH_OTLP_ENDPOINT=127.0.0.1:$otlp_port BENCH_METRICS_PORT=$metrics_port \
-		"$collector" --config "bench/collector/$variant.yaml" >"$workdir/collector.log" 2>&1 &
-	collector_pid=$!
+		BENCH_OTLP_ENDPOINT=127.0.0.1:$otlp_port BENCH_METRICS_PORT=$metrics_port \
+			"$binary" --config "bench/collector/$config.yaml" >"$workdir/collector.log" 2>&1 &
+		collector_pid=$!
 
-	# loadgen waits for the receiver, warms up, then measures; it fails on any refused export.
-	if ! result=$("$loadgen" -endpoint "127.0.0.1:$otlp_port" -senders "$senders" \
-		-spans "$spans" -warmup-spans "$warmup_spans" \
-		-metrics "http://127.0.0.1:$metrics_port/metrics" -collector-pid "$collector_pid"); then
+		# loadgen waits for the receiver, warms up, then measures; it fails on any refused export.
+		if result=$("$loadgen" -endpoint "127.0.0.1:$otlp_port" -senders "$senders" \
+			-spans "$spans" -warmup-spans "$warmup_spans" \
+			-metrics "http://127.0.0.1:$metrics_port/metrics" -collector-pid "$collector_pid"); then
+			break
+		fi
+		if ((attempt < 3)) && ! kill -0 "$collector_pid" 2>/dev/null &&
+			grep -q 'address already in use' "$workdir/collector.log"; then
+			wait "$collector_pid" 2>/dev/null || true
+			collector_pid=""
+			log "$variant: a port was taken before the collector bound it; again on other ports"
+			continue
+		fi
 		cat "$workdir/collector.log" >&2
 		die "$variant: the load generator failed"
-	fi
+	done
 	kill -0 "$collector_pid" 2>/dev/null || { cat "$workdir/collector.log" >&2; die "$variant: the collector exited"; }
 	kill "$collector_pid"
 	if ! wait "$collector_pid"; then
@@ -110,7 +143,7 @@ round() {
 			secs = ns / 1e9
 			printf "BenchmarkCollector/redaction/%s 1 %.0f ns/op %.0f spans/s %.3f cpu-s/Mspans %d peak-rss-KiB\n",
 				v, ns, n / secs, cpu / (n / 1e6), hwm
-			printf "bench-collector: %-7s %d spans in %.1f s: collector %.1f cores, loadgen %.2f cores\n",
+			printf "bench-collector: %-10s %d spans in %.1f s: collector %.1f cores, loadgen %.2f cores\n",
 				v, n, secs, cpu / secs, lg / secs > "/dev/stderr"
 		}'
 }
@@ -136,11 +169,12 @@ idle_percent() {
 
 idle=$(idle_percent)
 ((idle >= 90)) || log "warning: the CPUs were only $idle% idle before the run: other work competes with the collector, expect noisy figures"
-log "$rounds rounds per processor, $spans spans each after $warmup_spans of warm-up, $senders senders, $(nproc) CPUs"
+log "$rounds rounds per variant, $spans spans each after $warmup_spans of warm-up, $senders senders, $(nproc) CPUs"
 echo "goos: linux"
 echo "goarch: $(go env GOARCH)"
 echo "pkg: github.com/otelbridge/otelbridge/bench/collector"
 for ((i = 1; i <= rounds; i++)); do
-	round rust
-	round contrib
+	round rust "$collector" rust
+	round rust-nocgo "$collector_nocgo" rust
+	round contrib "$collector" contrib
 done

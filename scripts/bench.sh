@@ -4,6 +4,10 @@
 # bench/RESULTS.md. Every figure is a median of several runs, beside a baseline measured in the
 # same run: the machine is shared and noisy. Raw output stays in build/bench/.
 #
+# cgo against no-cgo (issue 14): the empty call and traces at 1,000 spans in BENCH_MODES_ROUNDS
+# alternating rounds (default twice BENCH_COUNT) of two test binaries, one built with cgo and one
+# with CGO_ENABLED=0; the whole collector built both ways (scripts/bench-collector.sh).
+#
 # BENCH_ALLOCATOR=mimalloc measures the library built with otelbridge-abi's `mimalloc` feature
 # instead (criterion too), into bench/RESULTS-mimalloc.md; the whole-collector and rust2go steps
 # are skipped then, and the test library is rebuilt with the system allocator at the end.
@@ -42,11 +46,33 @@ echo "==> Go benchmarks (count $count)"
 (cd bench && go test -run '^$' -bench '^BenchmarkMemory$' -benchmem -benchtime 1x -count 3 \
 	-timeout 20m ./...) | tee "$out/go-memory.txt"
 
+# cgo against no-cgo (issue 14): the same benchmarks compiled twice, with cgo (the test library's
+# .a linked) and with CGO_ENABLED=0 (its .so loaded through the shim's purego path), run in
+# alternating rounds (cgo, no-cgo, cgo, ...) so the machine's drift falls on both alike. Each
+# line is tagged with its mode (BenchmarkModes/<cgo|nocgo>/Fixed/abi) for cmd/report.
+mode_rounds=${BENCH_MODES_ROUNDS:-$((2 * count))}
+echo "==> cgo and no-cgo: $mode_rounds alternating rounds"
+mkdir -p "$out/modes"
+(cd bench && go test -c -o "$out/modes/cgo.test" .)
+(cd bench && CGO_ENABLED=0 go test -c -o "$out/modes/nocgo.test" .)
+: >"$out/go-modes.txt"
+for ((round = 1; round <= mode_rounds; round++)); do
+	for mode in cgo nocgo; do
+		echo "round $round: $mode"
+		for filter in '^BenchmarkFixed$/^abi$' '^BenchmarkCrossing$/^traces$/^1000$/^(rust-(unchanged|edit|rewrite)|go-(copy|marshal))$'; do
+			(cd bench && "$out/modes/$mode.test" -test.run '^$' -test.bench "$filter" -test.benchmem \
+				-test.benchtime 300ms -test.count 1 -test.timeout 30m) |
+				sed -E "s#^Benchmark([A-Za-z0-9]+)/#BenchmarkModes/$mode/\1/#" >>"$out/go-modes.txt"
+		done
+	done
+done
+grep '^BenchmarkModes/' "$out/go-modes.txt"
+
 echo "==> criterion: the Rust work on those batches"
 rm -rf "$root/target/criterion"
 OTELBRIDGE_BENCH_BATCHES=$out/batches cargo bench --locked -p otelbridge-bench "${features[@]}" --bench work
 
-inputs=("$out/go-bench.txt" "$out/go-memory.txt")
+inputs=("$out/go-bench.txt" "$out/go-memory.txt" "$out/go-modes.txt")
 command="make bench"
 if [[ $allocator == system ]]; then
 	echo "==> whole collector at saturation"

@@ -96,7 +96,12 @@ func readJSON(path string, v any) error {
 
 // median is the median of name's measurements in unit, and whether there are any.
 func (f *figures) median(name, unit string) (float64, bool) {
-	values := slices.Clone(f.values[name][unit])
+	return medianOf(f.values[name][unit])
+}
+
+// medianOf is the median of values, and whether there are any.
+func medianOf(values []float64) (float64, bool) {
+	values = slices.Clone(values)
 	if len(values) == 0 {
 		return 0, false
 	}
@@ -106,4 +111,25 @@ func (f *figures) median(name, unit string) (float64, bool) {
 		return values[mid], true
 	}
 	return (values[mid-1] + values[mid]) / 2, true
+}
+
+// count is how many measurements of name in unit there are.
+func (f *figures) count(name, unit string) int {
+	return len(f.values[name][unit])
+}
+
+// medianDiff is the median over runs of name's measurement minus base's, both in unit and read in
+// the same order (measured one after the other in each run), and whether there are any: a
+// difference taken run by run, not of two medians, so a noisy machine's drift between runs does
+// not fall on one side only.
+func (f *figures) medianDiff(name, base, unit string) (float64, bool) {
+	a, b := f.values[name][unit], f.values[base][unit]
+	if len(a) != len(b) {
+		return 0, false
+	}
+	diffs := make([]float64, len(a))
+	for i := range a {
+		diffs[i] = a[i] - b[i]
+	}
+	return medianOf(diffs)
 }

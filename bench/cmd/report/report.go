@@ -41,6 +41,7 @@ func writeReport(w *strings.Builder, f *figures, m machineInfo, command, allocat
 	writeMemory(w, f, target)
 	writeRust2go(w, f)
 	writeSoak(w, f, target)
+	writeModes(w, f, target)
 
 	w.WriteString("## Targets\n\n| Target | Measured | |\n| --- | --- | --- |\n")
 	w.WriteString(strings.Join(targets, "\n"))
