@@ -25,8 +25,11 @@ use crate::{buffer, downstream, status};
 /// How many log events and measurements may wait before more are dropped.
 pub(crate) const DROPPABLE_LIMIT: usize = 65_536;
 
-/// How long log events and measurements may wait in the queue before they wake a poller.
-pub(crate) const LINGER: Duration = Duration::from_millis(5);
+/// How long log events and measurements may wait in the queue before they wake a poller. Each
+/// wake-up costs the host more than its events: a Go poller that wakes from its blocking call
+/// 5 ms cost a 1,000-span benchmark 12–15% of its throughput, one every 50 ms about 4% (measured
+/// by hand, alternating with the cgo build; `bench/RESULTS.md`, section 8, has this setting's).
+pub(crate) const LINGER: Duration = Duration::from_millis(50);
 
 /// How many log events and measurements wake a poller without waiting for [`LINGER`].
 const WAKE_AT: usize = 1024;
