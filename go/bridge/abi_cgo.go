@@ -38,6 +38,7 @@ static void *otelbridge_raw_cgo_nop(void *arg) { return arg; }
 import "C"
 
 import (
+	"context"
 	"unsafe"
 )
 
@@ -48,7 +49,7 @@ import (
 func loadLibrary() (string, error) { return "the linked Rust library", nil }
 
 // awaitEvents has nothing to wait for: Rust calls back before it goes on.
-func awaitEvents() {}
+func awaitEvents(context.Context) {}
 
 func cBytes(b []byte) (*C.uint8_t, C.size_t) {
 	return (*C.uint8_t)(unsafe.Pointer(bytesPtr(b))), C.size_t(len(b))

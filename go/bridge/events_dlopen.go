@@ -3,6 +3,7 @@
 package bridge
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -45,7 +46,10 @@ func pollEvents() {
 	}
 }
 
-// handleEvent does what the matching callback of a cgo build does (callbacks.go).
+// handleEvent does what the matching callback of a cgo build does (callbacks.go). Completions
+// and batches are handled here, at once; what runs the collector's own code (loggers, status
+// reporters, meters) goes to the telemetry goroutine, in order, so that a logger or reporter
+// that blocks holds up no call. (With cgo it holds up only the thread that logged.)
 func handleEvent(e *otbEvent) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -55,27 +59,36 @@ func handleEvent(e *otbEvent) {
 	switch e.kind {
 	case eventComplete:
 		completeWaiter(uintptr(e.handle), e.result)
-	case eventLog:
-		writeLog(e.handle, e.code, string(e.text.bytes()), e.data.bytes())
-	case eventStatus:
-		reportStatus(e.handle, StatusCode(e.code), string(e.text.bytes()))
-	case eventInstrument:
-		name, rest, _ := cutString(e.text.bytes())
-		description, rest, _ := cutString(rest)
-		unit, _, _ := cutString(rest)
-		createInstrument(e.id, e.handle, InstrumentKind(e.code), name, description, unit)
-	case eventRecord:
-		recordMeasurement(e.id, e.value, e.data.bytes())
-	case eventMark:
-		if done, ok := marks.LoadAndDelete(e.handle); ok {
-			close(done.(chan struct{}))
-		}
 	case eventConsume:
 		// The batch is the goroutine's now: Rust must not free it with the event.
 		batch := e.data
 		e.data = otbBuf{}
 		records := append([]byte(nil), e.text.bytes()...)
 		go deliver(e.handle, Signal(e.code), e.deadlineUnixNano, records, batch, e.id)
+	case eventLog:
+		// The event's buffers are freed once the batch is handled: the task keeps copies.
+		sink, level, message, fields := e.handle, e.code, string(e.text.bytes()), append([]byte(nil), e.data.bytes()...)
+		telemetry.add(true, func() { writeLog(sink, level, message, fields) })
+	case eventRecord:
+		id, value, attributes := e.id, e.value, append([]byte(nil), e.data.bytes()...)
+		telemetry.add(true, func() { recordMeasurement(id, value, attributes) })
+	case eventStatus:
+		sink, code, message := e.handle, StatusCode(e.code), string(e.text.bytes())
+		telemetry.add(false, func() { reportStatus(sink, code, message) })
+	case eventInstrument:
+		name, rest, _ := cutString(e.text.bytes())
+		description, rest, _ := cutString(rest)
+		unit, _, _ := cutString(rest)
+		id, sink, kind := e.id, e.handle, InstrumentKind(e.code)
+		telemetry.add(false, func() { createInstrument(id, sink, kind, name, description, unit) })
+	case eventMark:
+		// Behind every log event and status report queued before it.
+		mark := e.handle
+		telemetry.add(false, func() {
+			if done, ok := marks.LoadAndDelete(mark); ok {
+				close(done.(chan struct{}))
+			}
+		})
 	}
 }
 
@@ -88,10 +101,10 @@ var (
 // awaitEventsLimit bounds how long awaitEvents waits for a poller held up (by a slow log writer).
 const awaitEventsLimit = 5 * time.Second
 
-// awaitEvents returns once the poller has handled every event Rust queued before the call (or
-// after awaitEventsLimit): the last log events and status reports of an instance reach its
+// awaitEvents returns once every event Rust queued before the call has been handled (or after
+// awaitEventsLimit, or when ctx ends): the last log events and status reports of an instance reach its
 // logger and host before its sink is forgotten.
-func awaitEvents() {
+func awaitEvents(ctx context.Context) {
 	if fn.eventsMark == 0 {
 		return
 	}
@@ -104,6 +117,8 @@ func awaitEvents() {
 	select {
 	case <-done:
 	case <-timer.C:
+		marks.Delete(mark)
+	case <-ctx.Done():
 		marks.Delete(mark)
 	}
 }

@@ -36,7 +36,7 @@ func (c *Component) NewInstance(id string, configJSON []byte, sink Sink) (*Insta
 		next = &sink.Next.Signals
 	}
 	if abiInstanceCreate(c.index, []byte(id), configJSON, sinkID, level, next, &handle, &status) != uint32(CodeOK) {
-		releaseSink(sinkID)
+		releaseSink(context.Background(), sinkID)
 		return nil, statusError(&status)
 	}
 	return &Instance{
@@ -97,7 +97,7 @@ func (i *Instance) shutdownRust(ctx context.Context) error {
 	res, err := i.invoke(ctx, callShutdown, 0, nil)
 	res.Free()
 	abiInstanceFree(i.handle)
-	releaseSink(i.sink)
+	releaseSink(ctx, i.sink)
 	return err
 }
 

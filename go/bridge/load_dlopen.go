@@ -24,15 +24,17 @@ var errNoLibrary = errors.New("otelbridge: this collector was built without cgo 
 func loadLibrary() (string, error) {
 	src := librarySourceInUse()
 	var path, name string
+	memory := -1
 	switch {
 	case src.content != nil:
 		fd, err := memoryFile(src)
 		if err != nil {
 			return "", err
 		}
-		// The loader maps the library through its own descriptor: ours can go.
-		defer unix.Close(fd)
-		path = fmt.Sprintf("/proc/self/fd/%d", fd)
+		// The descriptor stays open for the life of the process, as the library does: the loader
+		// knows libraries by path, and a later dlopen of another memory file under a reused
+		// number would otherwise get this library back.
+		memory, path = fd, fmt.Sprintf("/proc/self/fd/%d", fd)
 		name = "the Rust library " + src.name + " (embedded in the binary)"
 	case src.path != "":
 		var err error
@@ -44,6 +46,9 @@ func loadLibrary() (string, error) {
 		return "", errNoLibrary
 	}
 	handle, err := dlopen(path)
+	if err != nil && memory >= 0 {
+		unix.Close(memory)
+	}
 	if err != nil {
 		// The loader's message starts with the path, which the error already names.
 		reason := strings.TrimPrefix(err.Error(), path+": ")
@@ -88,22 +93,22 @@ func besideExecutable(path string) (string, error) {
 	return filepath.Join(filepath.Dir(exe), path), nil
 }
 
-// memoryFile writes an embedded library into an anonymous memory file.
+// memoryFile writes an embedded library into an anonymous memory file, closed on exec.
 func memoryFile(src librarySource) (int, error) {
 	fd, err := unix.MemfdCreate(src.name, unix.MFD_CLOEXEC)
 	if err != nil {
 		return -1, fmt.Errorf("otelbridge: loading the Rust library %s embedded in the binary: memfd_create: %w", src.name, err)
 	}
-	file := os.NewFile(uintptr(fd), src.name)
-	if _, err := file.Write(src.content); err != nil {
-		file.Close()
-		return -1, fmt.Errorf("otelbridge: loading the Rust library %s embedded in the binary: writing it to memory: %w", src.name, err)
+	for rest := src.content; len(rest) > 0; {
+		n, err := unix.Write(fd, rest)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			unix.Close(fd)
+			return -1, fmt.Errorf("otelbridge: loading the Rust library %s embedded in the binary: writing it to memory: %w", src.name, err)
+		}
+		rest = rest[n:]
 	}
-	// The descriptor stays ours: os.File must not close it when collected.
-	newFd, err := unix.Dup(fd)
-	file.Close()
-	if err != nil {
-		return -1, fmt.Errorf("otelbridge: loading the Rust library %s embedded in the binary: %w", src.name, err)
-	}
-	return newFd, nil
+	return fd, nil
 }

@@ -12,6 +12,8 @@ import (
 // A library that is missing or is not an otelbridge library is an error naming the file and the
 // reason, never a crash. (Open runs once per process, so these call loadLibrary itself.)
 func TestALibraryThatCannotBeLoadedIsAClearError(t *testing.T) {
+	saved := librarySourceInUse()
+	t.Cleanup(func() { source = saved })
 	dir := t.TempDir()
 	notELF := filepath.Join(dir, "libnotelf.so")
 	if err := os.WriteFile(notELF, []byte("this is not a shared library"), 0o644); err != nil {

@@ -1,6 +1,7 @@
 package bridge
 
 import (
+	"context"
 	"encoding/binary"
 	"math"
 	"testing"
@@ -26,7 +27,7 @@ func TestLogFieldsDecodeWithTheirTypes(t *testing.T) {
 
 	core, logs := observer.New(zapcore.DebugLevel)
 	sink, level := registerSink(&Sink{Logger: zap.New(core)})
-	defer releaseSink(sink)
+	defer releaseSink(context.Background(), sink)
 	if level != logDebug {
 		t.Fatalf("level = %d, want debug", level)
 	}
@@ -59,7 +60,7 @@ func TestEventsOfAReleasedSinkGoToTheDefaultLogger(t *testing.T) {
 	SetDefaultLogger(zap.New(core))
 	defer SetDefaultLogger(zap.NewNop())
 	sink, _ := registerSink(&Sink{})
-	releaseSink(sink)
+	releaseSink(context.Background(), sink)
 	writeLog(sink, logInfo, "late event", nil)
 	if logs.Len() != 1 {
 		t.Fatalf("the default logger got %d entries", logs.Len())

@@ -1,6 +1,7 @@
 package bridge
 
 import (
+	"context"
 	"sync"
 	"sync/atomic"
 
@@ -47,8 +48,8 @@ func registerSink(s *Sink) (uint64, uint32) {
 }
 
 // releaseSink forgets a sink and its instruments; later events of it go to the default logger.
-func releaseSink(id uint64) {
-	awaitEvents()
+func releaseSink(ctx context.Context, id uint64) {
+	awaitEvents(ctx)
 	sinksMu.Lock()
 	delete(sinks, id)
 	sinksMu.Unlock()

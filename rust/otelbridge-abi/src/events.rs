@@ -149,6 +149,10 @@ impl Queue {
             };
             if let Some(deadline) = deadline {
                 if deadline <= now {
+                    if !state.events.is_empty() {
+                        // This poller was perhaps the one woken for them: pass it on.
+                        self.ready.notify_one();
+                    }
                     return Drained::Events(0);
                 }
             }

@@ -226,3 +226,35 @@ fn a_poller_already_waiting_without_end_gets_a_lingering_log_event() {
         (Drained::Events(1), "late".to_string())
     );
 }
+
+#[test]
+fn a_poller_that_gives_up_passes_the_wake_up_on_to_one_that_waits() {
+    let queue = Arc::new(Queue::new(16, Duration::from_millis(50)));
+    let patient = {
+        let queue = Arc::clone(&queue);
+        thread::spawn(move || {
+            let mut out = vec![empty()];
+            let drained = queue.next(None, &mut out);
+            free_taken(&mut out);
+            drained
+        })
+    };
+    thread::sleep(Duration::from_millis(20));
+    let hasty = {
+        let queue = Arc::clone(&queue);
+        thread::spawn(move || {
+            let mut out = vec![empty()];
+            queue.next(Some(Duration::from_millis(10)), &mut out)
+        })
+    };
+    thread::sleep(Duration::from_millis(2));
+    queue.push(log_event("either")).expect("open");
+    let hasty = hasty.join().expect("hasty");
+    if hasty == Drained::Events(0) {
+        assert_eq!(patient.join().expect("patient"), Drained::Events(1));
+    } else {
+        // The hasty poller took it: wake the patient one to end the test.
+        queue.close();
+        assert_eq!(patient.join().expect("patient"), Drained::Closed);
+    }
+}
