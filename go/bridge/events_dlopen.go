@@ -24,6 +24,7 @@ const eventBatch = 64
 // startEventPoller starts the goroutine that drains the library's events, once, after the
 // handshake. It runs for the life of the process, as the library does.
 func startEventPoller() {
+	telemetry = newTelemetryTasks(1 << 16)
 	go pollEvents()
 }
 

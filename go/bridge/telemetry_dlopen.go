@@ -9,8 +9,8 @@ import (
 
 // telemetry runs the collector's code for Rust's log events, measurements, status reports and
 // instruments, one at a time in the order Rust sent them, on a goroutine of its own: the event
-// poller hands them over and goes back to completions and batches.
-var telemetry = newTelemetryTasks(1 << 16)
+// poller hands them over and goes back to completions and batches. Started with the poller.
+var telemetry *telemetryTasks
 
 // telemetryTasks is an ordered queue of tasks with one worker.
 type telemetryTasks struct {
