@@ -5,19 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "otelbridge.h"
-
-static int failures = 0;
-
-#define CHECK(cond, ...)                                  \
-  do {                                                    \
-    if (!(cond)) {                                        \
-      fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-      fprintf(stderr, __VA_ARGS__);                       \
-      fprintf(stderr, "\n");                              \
-      failures++;                                         \
-    }                                                     \
-  } while (0)
+#include "host.h"
 
 static void complete(size_t waiter, OtbResult *result) {
   (void)waiter;
@@ -28,22 +16,6 @@ static void complete(size_t waiter, OtbResult *result) {
 static void log_event(uint64_t sink, uint32_t level, const uint8_t *message, size_t message_len,
                       const uint8_t *fields, size_t fields_len) {
   (void)sink; (void)level; (void)message; (void)message_len; (void)fields; (void)fields_len;
-}
-
-/* Metadata record asking the probe to do `action` for one call. */
-static size_t action_context(uint8_t *out, const char *action) {
-  const char *key = "probe-action";
-  uint32_t klen = (uint32_t)strlen(key), vlen = (uint32_t)strlen(action), count = 1;
-  uint32_t len = 4 + klen + 4 + 4 + vlen;
-  size_t n = 0;
-  out[n++] = OTB_CONTEXT_METADATA;
-  memcpy(out + n, &len, 4); n += 4;
-  memcpy(out + n, &klen, 4); n += 4;
-  memcpy(out + n, key, klen); n += klen;
-  memcpy(out + n, &count, 4); n += 4;
-  memcpy(out + n, &vlen, 4); n += 4;
-  memcpy(out + n, action, vlen); n += vlen;
-  return n;
 }
 
 int main(void) {
