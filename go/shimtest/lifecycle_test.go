@@ -99,21 +99,18 @@ func TestExtensionStartFailuresAreErrors(t *testing.T) {
 
 // threads is the number of OS threads of this process.
 func threads(t *testing.T) int {
-	status, err := os.ReadFile("/proc/self/status")
-	if err != nil {
+	if _, err := os.Stat("/proc/self/status"); err != nil {
 		t.Skipf("no /proc: %v", err)
 	}
-	for line := range strings.SplitSeq(string(status), "\n") {
-		if rest, ok := strings.CutPrefix(line, "Threads:"); ok {
-			n, err := strconv.Atoi(strings.TrimSpace(rest))
-			if err != nil {
-				t.Fatal(err)
-			}
-			return n
-		}
+	n := procStatus("Threads")
+	if n == "" {
+		t.Fatal("no Threads line in /proc/self/status")
 	}
-	t.Fatal("no Threads line in /proc/self/status")
-	return 0
+	count, err := strconv.Atoi(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return count
 }
 
 func TestShutdownLeavesNoThreadsBehind(t *testing.T) {
