@@ -106,7 +106,10 @@ func TestAPanickingRustProcessorIsReplaced(t *testing.T) {
 		t.Fatalf("no batch was accepted within 20s of the panic (%d refused)", refused)
 	}
 	t.Logf("%d batches refused while the instance was replaced", refused)
-	if len(col.logLines("Rust component running again after a panic")) != 1 {
+	// The collector's output is read from its pipe as it comes: the line may trail the batch.
+	if !waitFor(10*time.Second, func() bool {
+		return len(col.logLines("Rust component running again after a panic")) == 1
+	}) {
 		t.Errorf(`want one "Rust component running again after a panic" line`)
 	}
 	if err := export(sample.Traces()); err != nil {
