@@ -44,3 +44,32 @@ func librarySourceInUse() librarySource {
 	defer sourceMu.Unlock()
 	return source
 }
+
+// hostProgram is the host program a collector built for subprocess mode (build tag
+// otelbridge_subprocess) runs its Rust components in: a file, or bytes embedded in the binary.
+var hostProgram librarySource
+
+// UseHostProgramFile names the host program a collector built for subprocess mode starts: an
+// absolute path, or one relative to the directory of the running executable. Other builds ignore
+// it. Call it from an init function, before any factory is built.
+func UseHostProgramFile(path string) {
+	sourceMu.Lock()
+	defer sourceMu.Unlock()
+	hostProgram = librarySource{path: path}
+}
+
+// UseEmbeddedHostProgram hands over the host program embedded in the binary (go:embed): a
+// collector built for subprocess mode writes it to an anonymous memory file and runs it from
+// there, so an operator ships one file. name is the program's file name, for messages. Other
+// builds ignore it. Call it from an init function, before any factory is built.
+func UseEmbeddedHostProgram(name string, content []byte) {
+	sourceMu.Lock()
+	defer sourceMu.Unlock()
+	hostProgram = librarySource{name: name, content: content}
+}
+
+func hostProgramInUse() librarySource {
+	sourceMu.Lock()
+	defer sourceMu.Unlock()
+	return hostProgram
+}
