@@ -9,6 +9,10 @@
 //! - `probeext` (extension): starts and stops, or fails or panics doing so, or leaks a background
 //!   task (`leak_task`), as configured.
 //! - `probercv` (receiver, all signals): sends a few batches with metadata at start.
+//! - `faults` (processor, all signals; examples/collector/e2e/faults): panics, or aborts,
+//!   overflows its stack, exits or leaks memory without bound, as a batch's resource attribute
+//!   (`faults.panic`, `faults.fault`) asks: the faults only a host program in its own process
+//!   survives (subprocess mode).
 //!
 //! It also registers the example receiver, exporter, connector and processor (`otlphttp_rs`
 //! twice, `spanstats` and `redact`), so the Go tests and benchmarks drive them through the real
@@ -30,5 +34,6 @@ otelbridge_abi::export_components![
     otlphttp_receiver::factory(),
     otlphttp_exporter::factory(),
     spanstats::factory(),
-    redact::factory()
+    redact::factory(),
+    faults::factory()
 ];

@@ -62,7 +62,7 @@ fn the_registry_lists_every_component() {
     let info = host::handshake();
     assert_eq!(
         (info.abi_major, info.component_count),
-        (OTELBRIDGE_ABI_MAJOR, 7)
+        (OTELBRIDGE_ABI_MAJOR, 8)
     );
     let mut entries: *const OtbComponentInfo = ptr::null();
     let mut len = 0;
