@@ -1,4 +1,4 @@
-//go:build cgo
+//go:build cgo && !otelbridge_subprocess
 
 // This file and callbacks.go hold every cgo directive of the shim. The library itself is not
 // linked here: the binary links exactly one Rust library (a static .a or a shared .so) through its

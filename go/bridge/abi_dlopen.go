@@ -1,4 +1,4 @@
-//go:build !cgo
+//go:build !cgo && !otelbridge_subprocess
 
 package bridge
 
@@ -179,4 +179,13 @@ func abiNop() {
 		}
 	}
 	call(fn.nop, 0)
+}
+
+// abiEventsMark queues a mark behind every event queued so far; false if there is no library.
+func abiEventsMark(mark uint64) bool {
+	if fn.eventsMark == 0 {
+		return false
+	}
+	call(fn.eventsMark, uintptr(mark))
+	return true
 }

@@ -2,6 +2,7 @@
 
 package bridge
 
+// #cgo CFLAGS: -I${SRCDIR}/../../ffi/include
 // #include "otelbridge.h"
 import "C"
 

@@ -45,9 +45,9 @@ func librarySourceInUse() librarySource {
 	return source
 }
 
-// hostProgram is the host program a collector built for subprocess mode (build tag
+// hostSource is the host program a collector built for subprocess mode (build tag
 // otelbridge_subprocess) runs its Rust components in: a file, or bytes embedded in the binary.
-var hostProgram librarySource
+var hostSource librarySource
 
 // UseHostProgramFile names the host program a collector built for subprocess mode starts: an
 // absolute path, or one relative to the directory of the running executable. Other builds ignore
@@ -55,7 +55,7 @@ var hostProgram librarySource
 func UseHostProgramFile(path string) {
 	sourceMu.Lock()
 	defer sourceMu.Unlock()
-	hostProgram = librarySource{path: path}
+	hostSource = librarySource{path: path}
 }
 
 // UseEmbeddedHostProgram hands over the host program embedded in the binary (go:embed): a
@@ -65,11 +65,11 @@ func UseHostProgramFile(path string) {
 func UseEmbeddedHostProgram(name string, content []byte) {
 	sourceMu.Lock()
 	defer sourceMu.Unlock()
-	hostProgram = librarySource{name: name, content: content}
+	hostSource = librarySource{name: name, content: content}
 }
 
 func hostProgramInUse() librarySource {
 	sourceMu.Lock()
 	defer sourceMu.Unlock()
-	return hostProgram
+	return hostSource
 }

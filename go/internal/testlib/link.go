@@ -1,4 +1,4 @@
-//go:build !otelbridge_asan
+//go:build !otelbridge_asan && !otelbridge_subprocess
 
 // Package testlib links the otelbridge test library (rust/otelbridge-testlib, components probe
 // and probeext) into Go test binaries. Build it first with `make rust` (or, with the build tag
