@@ -9,7 +9,8 @@
 //! ```
 //!
 //! The functions of the ABI live in [`abi`], its types and numbers in `types` (re-exported by
-//! [`abi`]); `ffi/README.md` states the protocol.
+//! [`abi`]); `ffi/README.md` states the protocol. [`host`] is the host program of subprocess
+//! mode, which serves the same functions to a collector over a socket.
 
 // The one crate with `unsafe`: the workspace denies it everywhere else.
 #![allow(unsafe_code)]
@@ -20,6 +21,7 @@ mod call;
 mod context;
 mod downstream;
 mod events;
+pub mod host;
 mod instance;
 mod library;
 mod log;
