@@ -110,8 +110,34 @@ func startCollector(t *testing.T, sinkEndpoint string, batchTimeout time.Duratio
 	return c
 }
 
+// collectorOption changes how runCollector starts the collector's process.
+type collectorOption func(t testing.TB, cmd *exec.Cmd)
+
+// withEnv adds variables ("KEY=value") to the collector's environment.
+func withEnv(vars ...string) collectorOption {
+	return func(_ testing.TB, cmd *exec.Cmd) {
+		cmd.Env = append(cmd.Environ(), vars...)
+	}
+}
+
+// withAddressSpaceLimit starts the collector with its address space limited to limit bytes
+// (RLIMIT_AS, set by sh's `ulimit -v`, which then execs the collector: the process the test
+// sees is the collector's), so that memory leaking without bound fails an allocation in seconds
+// instead of taking the machine's memory.
+func withAddressSpaceLimit(limit uint64) collectorOption {
+	return func(t testing.TB, cmd *exec.Cmd) {
+		sh, err := exec.LookPath("sh")
+		if err != nil {
+			t.Fatalf("the address-space limit needs sh: %v", err)
+		}
+		script := fmt.Sprintf(`ulimit -v %d && exec "$0" "$@"`, limit>>10)
+		cmd.Path = sh
+		cmd.Args = append([]string{"sh", "-c", script}, cmd.Args...) // $0 is the collector
+	}
+}
+
 // runCollector starts the collector on config and waits until endpoint accepts connections.
-func runCollector(t testing.TB, configYAML, endpoint string) *collector {
+func runCollector(t testing.TB, configYAML, endpoint string, options ...collectorOption) *collector {
 	t.Helper()
 	config := filepath.Join(t.TempDir(), "config.yaml")
 	if err := os.WriteFile(config, []byte(configYAML), 0o600); err != nil {
@@ -123,6 +149,9 @@ func runCollector(t testing.TB, configYAML, endpoint string) *collector {
 		endpoint: endpoint,
 		output:   &syncBuffer{},
 		exited:   make(chan struct{}),
+	}
+	for _, option := range options {
+		option(t, c.cmd)
 	}
 	c.cmd.Stdout = c.output
 	c.cmd.Stderr = c.output
@@ -187,6 +216,17 @@ func (c *collector) stop() int {
 		c.t.Fatalf("the collector did not exit within %v of SIGTERM", stopTimeout)
 	}
 	return c.cmd.ProcessState.ExitCode()
+}
+
+// waitExit waits up to timeout for the process to end by itself, and returns how it ended; nil
+// if it is still running.
+func (c *collector) waitExit(timeout time.Duration) *os.ProcessState {
+	select {
+	case <-c.exited:
+		return c.cmd.ProcessState
+	case <-time.After(timeout):
+		return nil
+	}
 }
 
 // logLines returns the lines of the collector's output that contain every one of substrings.

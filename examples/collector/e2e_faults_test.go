@@ -15,8 +15,9 @@ import (
 )
 
 // faultsConfig is OTLP/gRPC in, the tests' faults processor (it panics on a batch whose
-// resource has faults.panic) and redact, OTLP/gRPC out to the sink; no batch processor, so each
-// client's call is answered by the pipeline itself.
+// resource has faults.panic, and aborts, overflows its stack, exits or leaks as faults.fault
+// asks) and redact, OTLP/gRPC out to the sink; no batch processor, so each client's call is
+// answered by the pipeline itself.
 func faultsConfig(receiverEndpoint, sinkEndpoint string) string {
 	return fmt.Sprintf(`
 receivers:

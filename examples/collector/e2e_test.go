@@ -35,11 +35,31 @@ import (
 // otelbridge-builder without cgo (a manifest derived by internal/e2emanifest, which adds the
 // faults processor). OTELBRIDGE_E2E_CGO_ENABLED, when set, is the CGO_ENABLED setting the
 // prebuilt collector's build info must show (`go version -m`); the suite's own build must show 1.
+//
+// OTELBRIDGE_E2E_MODE=subprocess says that the prebuilt collector runs its Rust components in a
+// supervised host program of their own (rust.mode: subprocess); unset, they run in-process. The
+// tests of the faults that no catch_unwind stops (e2e_isolation_test.go) expect different ends.
 const (
 	envCollector  = "OTELBRIDGE_E2E_COLLECTOR"
 	envCgoEnabled = "OTELBRIDGE_E2E_CGO_ENABLED"
+	envMode       = "OTELBRIDGE_E2E_MODE"
 	rustLibrary   = "../../target/release/libotelbridge_example_collector_e2e.a"
 )
+
+// rustIsolated reports whether the collector under test runs its Rust components in a host
+// program of their own (OTELBRIDGE_E2E_MODE=subprocess), so that an abort, a stack overflow, an
+// exit or a leak in one of them ends that program and not the collector.
+func rustIsolated() bool {
+	return os.Getenv(envMode) == "subprocess"
+}
+
+// modeName names the mode of the collector under test for the log.
+func modeName() string {
+	if rustIsolated() {
+		return "subprocess"
+	}
+	return "in-process"
+}
 
 // requiredComponents are the components the suite's configs use, by kind as `components` lists
 // them: a collector without one of them is refused up front rather than failing test by test.
@@ -58,6 +78,14 @@ func TestMain(m *testing.M) {
 func buildAndRun(m *testing.M) int {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
+	if mode := os.Getenv(envMode); mode != "" && mode != "subprocess" {
+		fmt.Fprintf(os.Stderr, "e2e: %s=%s: want subprocess, or unset for in-process\n", envMode, mode)
+		return 1
+	}
+	if rustIsolated() && os.Getenv(envCollector) == "" {
+		fmt.Fprintf(os.Stderr, "e2e: %s=subprocess needs %s: the suite's own build runs Rust in-process\n", envMode, envCollector)
+		return 1
+	}
 	wantCgo, origin := os.Getenv(envCgoEnabled), ""
 	if prebuilt := os.Getenv(envCollector); prebuilt != "" {
 		binary, err := filepath.Abs(prebuilt)
@@ -94,7 +122,7 @@ func buildAndRun(m *testing.M) int {
 		fmt.Fprintf(os.Stderr, "e2e: %s: %v\n", collectorBinary, err)
 		return 1
 	}
-	fmt.Printf("e2e: collector %s (%s): %s\n", collectorBinary, origin, info)
+	fmt.Printf("e2e: collector %s (%s; Rust %s): %s\n", collectorBinary, origin, modeName(), info)
 	return m.Run()
 }
 
@@ -127,25 +155,14 @@ func checkCollector(ctx context.Context, binary, wantCgo string) (string, error)
 	if wantCgo != "" && cgo != wantCgo {
 		return "", fmt.Errorf("go version -m shows CGO_ENABLED=%s, want CGO_ENABLED=%s\n%s", cgo, wantCgo, out)
 	}
-	out, err = exec.CommandContext(ctx, binary, "components").Output()
+	have, err := listComponents(ctx, binary)
 	if err != nil {
-		return "", fmt.Errorf("components: %v", err)
-	}
-	var listed map[string]any
-	if err := yaml.Unmarshal(out, &listed); err != nil {
-		return "", fmt.Errorf("components: %v\n%s", err, out)
+		return "", err
 	}
 	var missing []string
 	for kind, names := range requiredComponents {
-		have := map[string]bool{}
-		entries, _ := listed[kind].([]any)
-		for _, e := range entries {
-			if entry, ok := e.(map[string]any); ok {
-				have[fmt.Sprint(entry["name"])] = true
-			}
-		}
 		for _, name := range names {
-			if !have[name] {
+			if !have[kind+"/"+name] {
 				missing = append(missing, kind+"/"+name)
 			}
 		}
@@ -155,6 +172,29 @@ func checkCollector(ctx context.Context, binary, wantCgo string) (string, error)
 		return "", fmt.Errorf("the suite needs %v, which `components` does not list (a builder-built collector needs the faults processor of examples/collector/e2e/faults: see internal/e2emanifest)", missing)
 	}
 	return fmt.Sprintf("%s, main module %s, CGO_ENABLED=%s", goVersion, mainPath, cgo), nil
+}
+
+// listComponents returns the components binary has, as `components` lists them: kind/name
+// ("extensions/heartbeat").
+func listComponents(ctx context.Context, binary string) (map[string]bool, error) {
+	out, err := exec.CommandContext(ctx, binary, "components").Output()
+	if err != nil {
+		return nil, fmt.Errorf("components: %v", err)
+	}
+	var listed map[string]any
+	if err := yaml.Unmarshal(out, &listed); err != nil {
+		return nil, fmt.Errorf("components: %v\n%s", err, out)
+	}
+	have := map[string]bool{}
+	for kind, entries := range listed {
+		entries, _ := entries.([]any)
+		for _, e := range entries {
+			if entry, ok := e.(map[string]any); ok {
+				have[kind+"/"+fmt.Sprint(entry["name"])] = true
+			}
+		}
+	}
+	return have, nil
 }
 
 // hashed is what the redact processor's hash action makes of value.
