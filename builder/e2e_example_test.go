@@ -134,7 +134,7 @@ func requireComponents(t *testing.T, binary string) {
 		{"receivers", listed.Receivers, []string{"otlp", "otlphttp_rs"}},
 		{"processors", listed.Processors, []string{"batch", "redact"}},
 		{"exporters", listed.Exporters, []string{"debug", "otlp_grpc", "otlp_http", "otlphttp_rs"}},
-		{"extensions", listed.Extensions, []string{"heartbeat", "otelbridge"}}, // otelbridge: the runtime extension the builder adds
+		{"extensions", listed.Extensions, []string{"health_check", "heartbeat", "otelbridge"}}, // otelbridge: the runtime extension the builder adds
 		{"connectors", listed.Connectors, []string{"spanstats"}},
 	} {
 		var got []string

@@ -22,16 +22,22 @@ var (
 // coreVersion is a core collector module's gomod: its path and version.
 var coreVersion = regexp.MustCompile(`(go\.opentelemetry\.io/collector/\S+) (v[01])\.\d+\.\d+`)
 
+// contribVersion is a contrib module's gomod (the example's health_check): contrib releases with
+// core, as v0.N.x.
+var contribVersion = regexp.MustCompile(`(github\.com/open-telemetry/opentelemetry-collector-contrib/\S+) v0\.\d+\.\d+`)
+
 // atRelease rewrites every core module's version in manifest to release r (v0.N.x to r's v0,
-// v1.M.x to its v1).
+// v1.M.x to its v1), and every contrib module's to r's v0 (a contrib module of another release
+// would raise the core modules to its own).
 func atRelease(manifest string, r release.Release) string {
-	return coreVersion.ReplaceAllStringFunc(manifest, func(m string) string {
+	manifest = coreVersion.ReplaceAllStringFunc(manifest, func(m string) string {
 		sub := coreVersion.FindStringSubmatch(m)
 		if sub[2] == "v1" {
 			return sub[1] + " " + r.V1()
 		}
 		return sub[1] + " " + r.V0()
 	})
+	return contribVersion.ReplaceAllString(manifest, "$1 "+r.V0())
 }
 
 // relativeCargoPath is a relative `path = "..."` in a cargo line.
