@@ -33,12 +33,31 @@ type rustBuild struct {
 	rust toolchain.Cargo
 	lib  string
 	// linked is the library as the binary links it: libotelbridge_dist.a or .so in the link
-	// module, whatever the crate's name.
+	// module, whatever the crate's name (cgo and dlopen).
 	linked toolchain.Library
+	// In subprocess mode, hostBin is the crate's binary target (otelbridge_dist_<id>_host,
+	// distinct per output directory like lib), hostProgram the program cargo built, and hostName
+	// its name as the collector runs it: the file beside the binary (rust.link beside), and what
+	// ps shows either way.
+	hostBin, hostProgram, hostName string
 }
 
 // linkName is the -l name of the library in the link module (and beside a shared binary).
 const linkName = "otelbridge_dist"
+
+// hostProgramFile is the host program's file in the link module, which embeds it (subprocess,
+// rust.link embedded).
+const hostProgramFile = "otelbridge-host"
+
+// hostProgramName is the name of a distribution's host program: the file beside the binary
+// (subprocess, rust.link beside), and the name the embedded one runs as, both of which ps shows
+// beside the collector's own: "otelcol-example-rust-host".
+func hostProgramName(distName string) string {
+	if distName == "" {
+		return "otelbridge-rust-host"
+	}
+	return distName + "-rust-host"
+}
 
 // linkageOf is how the binary gets the library, from the manifest's resolved rust.mode and
 // rust.link (Load refused the pairs that do not go together).
@@ -52,13 +71,23 @@ func linkageOf(r manifest.Rust) (generate.Linkage, error) {
 		return generate.DlopenEmbedded, nil
 	case r.Mode == manifest.ModeDlopen && r.Link == manifest.LinkShared:
 		return generate.DlopenShared, nil
+	case r.Mode == manifest.ModeSubprocess && r.Link == manifest.LinkEmbedded:
+		return generate.SubprocessEmbedded, nil
+	case r.Mode == manifest.ModeSubprocess && r.Link == manifest.LinkBeside:
+		return generate.SubprocessBeside, nil
 	}
 	return "", fmt.Errorf("rust.mode %s with rust.link %s: not a way to build", r.Mode, r.Link)
 }
 
 // cdylib tells whether the library is a shared object (a cdylib to cargo): in every linkage but
-// cgo's static one.
-func (b *rustBuild) cdylib() bool { return b.linkage != generate.CgoStatic }
+// cgo's static one and subprocess mode's, whose host program links an rlib.
+func (b *rustBuild) cdylib() bool { return b.linkage != generate.CgoStatic && !b.subprocess() }
+
+// subprocess tells whether the build is of rust.mode subprocess: cargo builds the host program,
+// which links the library crate as an rlib, instead of a library the binary links or loads.
+func (b *rustBuild) subprocess() bool {
+	return b.linkage == generate.SubprocessEmbedded || b.linkage == generate.SubprocessBeside
+}
 
 // besideBinary tells whether the shared object ships beside the binary, which finds it relative
 // to itself.
@@ -98,6 +127,10 @@ func newRustBuild(m *manifest.Manifest, opts Options, cache string) (*rustBuild,
 		opts: opts, manifest: m, root: root, out: out, work: filepath.Join(out, "otelbridge"), linkage: linkage,
 		rust: toolchain.Cargo{TargetDir: targetDir},
 		lib:  fmt.Sprintf("%s_%x", linkName, sha256.Sum256([]byte(out)))[:len(linkName)+1+12],
+	}
+	b.hostName = hostProgramName(m.Name)
+	if b.subprocess() {
+		b.hostBin = b.lib + "_host"
 	}
 	dir := filepath.Dir(m.File)
 	var errs []error
@@ -166,15 +199,28 @@ func (b *rustBuild) run(ocb toolchain.OCB) error {
 	})
 }
 
-// placeBesideBinary copies the shared library beside the binary, which finds it there from any
-// working directory, or removes the copy an earlier build of another linkage left there: a
-// binary that does not load it ships without it.
+// placeBesideBinary copies the shared library, or the host program, beside the binary, which
+// finds it there from any working directory, or removes the copy an earlier build of another
+// linkage left there: a binary that does not use it ships without it.
 func (b *rustBuild) placeBesideBinary() error {
 	beside := filepath.Join(b.out, "lib"+linkName+".so")
 	if b.besideBinary() {
-		return generate.CopyIfChanged(b.linked.Path, beside)
+		if err := generate.CopyIfChanged(b.linked.Path, beside); err != nil {
+			return err
+		}
+	} else if err := removeIfThere(beside); err != nil {
+		return err
 	}
-	if err := os.Remove(beside); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	host := filepath.Join(b.out, b.hostName)
+	if b.linkage == generate.SubprocessBeside {
+		return generate.CopyExecutableIfChanged(b.hostProgram, host)
+	}
+	return removeIfThere(host)
+}
+
+// removeIfThere removes the file at path, if there is one.
+func removeIfThere(path string) error {
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
 	return nil
@@ -191,6 +237,10 @@ func (b *rustBuild) generateCrate() error {
 		CrateType: map[bool]string{false: "staticlib", true: "cdylib"}[b.cdylib()],
 		ABIPath:   filepath.Join(b.root, "rust", "otelbridge-abi"),
 	}
+	if b.subprocess() {
+		// The host program links the library crate as Rust links any crate.
+		crate.CrateType, crate.Bin = "rlib", b.hostBin
+	}
 	for _, c := range b.cargo {
 		crate.Modules = append(crate.Modules, generate.RustModule{Module: c.entry.String(), Line: c.dep.Line})
 	}
@@ -203,6 +253,11 @@ func (b *rustBuild) generateCrate() error {
 		crate.Patches = append(crate.Patches, generate.Patch{Source: source, Lines: b.manifest.Rust.Patches[source]})
 	}
 	if err := generate.WriteCargoToml(b.crateDir(), crate); err != nil {
+		return err
+	}
+	// main.rs names only the library crate: it is complete before cargo metadata runs, which
+	// wants every target's file to exist.
+	if err := generate.WriteMainRs(b.crateDir(), crate); err != nil {
 		return err
 	}
 	names, err := b.rust.CrateNames(b.crateDir())
@@ -220,9 +275,13 @@ func (b *rustBuild) generateCrate() error {
 	return generate.WriteLibRs(b.crateDir(), crate)
 }
 
-// buildLibrary builds the one Rust library and reads its registry, checking that each cargo
-// module registered a component of the kind its list says.
+// buildLibrary builds the one Rust library (or, in subprocess mode, the host program that links
+// it) and reads its registry, checking that each cargo module registered a component of the kind
+// its list says.
 func (b *rustBuild) buildLibrary() error {
+	if b.subprocess() {
+		return b.buildHostProgram()
+	}
 	lib, err := b.rust.BuildLibrary(b.crateDir(), b.lib, b.profile(), b.manifest.Rust.Features, b.cdylib())
 	if err != nil {
 		return b.blame("building the Rust library", err)
@@ -234,6 +293,34 @@ func (b *rustBuild) buildLibrary() error {
 	if err != nil {
 		return err
 	}
+	return b.checkRegistry(components)
+}
+
+// buildHostProgram builds the host program of subprocess mode, installs it into the link module
+// (or names it there), and reads its registry through the host program's protocol, as the
+// collector will: this also proves that the program starts and serves.
+func (b *rustBuild) buildHostProgram() error {
+	program, err := b.rust.BuildHostProgram(b.crateDir(), b.hostBin, b.profile(), b.manifest.Rust.Features)
+	if err != nil {
+		return b.blame("building the Rust host program", err)
+	}
+	b.hostProgram = program
+	if err := b.installHostProgram(); err != nil {
+		return err
+	}
+	major, minor, err := toolchain.ABIVersion(filepath.Join(b.root, "ffi", "include"))
+	if err != nil {
+		return err
+	}
+	components, err := toolchain.DescribeHostProgram(program, major, minor)
+	if err != nil {
+		return err
+	}
+	return b.checkRegistry(components)
+}
+
+// checkRegistry matches the library's registry to the cargo modules, in order.
+func (b *rustBuild) checkRegistry(components []toolchain.Component) error {
 	if len(components) != len(b.cargo) {
 		return fmt.Errorf("the Rust library registered %d components for %d cargo modules", len(components), len(b.cargo))
 	}
@@ -308,6 +395,45 @@ func (b *rustBuild) installLibrary(lib toolchain.Library) error {
 	}
 	if err := generate.WriteFile(b.linked.Path, content); err != nil {
 		return err
+	}
+	// The host program an earlier subprocess build embedded: no use to this one.
+	if err := removeIfThere(filepath.Join(b.linkDir(), hostProgramFile)); err != nil {
+		return err
+	}
+	return generate.WriteLink(b.linkDir(), link)
+}
+
+// installHostProgram writes the link module of subprocess mode: link.go embeds the host program,
+// copied beside it (rust.link embedded), or names the file beside the binary (beside); go.mod
+// raises the otelbridge Go module's core modules to the manifest's release, as for a library. It
+// runs with every flag, --skip-generate included, so the binary never embeds a stale program.
+func (b *rustBuild) installHostProgram() error {
+	requires, err := generate.CoreRequires(filepath.Join(b.root, "go", "go.mod"), b.manifest.Release)
+	if err != nil {
+		return fmt.Errorf("reading the otelbridge Go module's requirements: %w", err)
+	}
+	link := generate.Link{
+		Manifest: b.manifest.File,
+		Module:   generate.LinkModulePath,
+		Linkage:  b.linkage,
+		HostName: b.hostName,
+		Release:  b.manifest.Release.String(),
+		Requires: requires,
+	}
+	embedded := filepath.Join(b.linkDir(), hostProgramFile)
+	if b.linkage == generate.SubprocessEmbedded {
+		link.HostProgram = hostProgramFile
+		if err := generate.CopyIfChanged(b.hostProgram, embedded); err != nil {
+			return err
+		}
+	} else if err := removeIfThere(embedded); err != nil {
+		return err
+	}
+	// The libraries an earlier build of another mode linked or embedded: no use to this one.
+	for _, ext := range []string{".a", ".so"} {
+		if err := removeIfThere(filepath.Join(b.linkDir(), "lib"+linkName+ext)); err != nil {
+			return err
+		}
 	}
 	return generate.WriteLink(b.linkDir(), link)
 }
@@ -405,10 +531,14 @@ func (b *rustBuild) goModuleOfType(kind manifest.Kind, typ string) (manifest.Mod
 	}
 	cmd := exec.Command("go", "run", ".")
 	cmd.Dir = dir
-	// With cgo as the distribution was compiled, so that its packages come from Go's cache.
+	// With cgo and the tags as the distribution was compiled, so that its packages come from
+	// Go's cache.
 	cgo := "CGO_ENABLED=0"
 	if b.manifest.Rust.Mode == manifest.ModeCgo {
 		cgo = "CGO_ENABLED=1"
+	}
+	if b.subprocess() {
+		cmd.Args = []string{"go", "run", "-tags", manifest.SubprocessTag, "."}
 	}
 	cmd.Env = append(os.Environ(), cgo)
 	out, err := cmd.Output()

@@ -57,6 +57,40 @@ func CopyIfChanged(src, dst string) error {
 	return writeIfChanged(dst, content)
 }
 
+// CopyExecutableIfChanged copies the program src to dst, executable (0755), unless dst already
+// has the same content; it then only makes sure dst is executable. The copy is written beside
+// dst and renamed over it, so a run of the old program (a collector's host program) is not
+// disturbed, and nothing ever runs half a file.
+func CopyExecutableIfChanged(src, dst string) error {
+	content, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	if current, err := os.ReadFile(dst); err == nil && bytes.Equal(current, content) {
+		return os.Chmod(dst, 0o755)
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
+	if _, err := tmp.Write(content); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o755); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), dst)
+}
+
 // WriteFile writes content to path unless the file already holds it.
 func WriteFile(path string, content []byte) error {
 	return writeIfChanged(path, content)

@@ -30,6 +30,12 @@ const (
 	// DlopenShared names the shared library beside the binary: the bridge, built without cgo,
 	// loads it from the executable's directory.
 	DlopenShared Linkage = "dlopen_shared"
+	// SubprocessEmbedded embeds the host program in the binary (go:embed): the bridge, built for
+	// subprocess mode, runs it from memory.
+	SubprocessEmbedded Linkage = "subprocess_embedded"
+	// SubprocessBeside names the host program beside the binary: the bridge, built for
+	// subprocess mode, runs it from the executable's directory.
+	SubprocessBeside Linkage = "subprocess_beside"
 )
 
 // Link is the Go module that links the Rust library into the binary, or hands it to the bridge.
@@ -39,8 +45,15 @@ type Link struct {
 	Module string
 	// Linkage selects link.go's template.
 	Linkage Linkage
-	// Library is the file name of the library copied beside link.go.
+	// Library is the file name of the library copied beside link.go (cgo and dlopen).
 	Library string
+	// HostProgram is the file name of the host program copied beside link.go
+	// (SubprocessEmbedded).
+	HostProgram string
+	// HostName is the host program's name (subprocess): the file beside the binary
+	// (SubprocessBeside), or the name the embedded one runs as, which ps shows
+	// (SubprocessEmbedded).
+	HostName string
 	// LinkName is the -l name of the shared library (CgoShared).
 	LinkName string
 	// NativeLibs are the system libraries the static library needs (CgoStatic).
@@ -61,6 +74,12 @@ type Link struct {
 // it, and so requires the otelbridge Go module.
 func (l Link) Dlopen() bool {
 	return l.Linkage == DlopenEmbedded || l.Linkage == DlopenShared
+}
+
+// Subprocess tells whether the bridge runs the host program (rust.mode subprocess): the link
+// module then imports it, and so requires the otelbridge Go module.
+func (l Link) Subprocess() bool {
+	return l.Linkage == SubprocessEmbedded || l.Linkage == SubprocessBeside
 }
 
 // Require is one requirement of a go.mod.
@@ -91,7 +110,7 @@ func CoreRequires(path string, r release.Release) ([]Require, error) {
 // WriteLink writes the link module into dir.
 func WriteLink(dir string, link Link) error {
 	switch link.Linkage {
-	case CgoStatic, CgoShared, DlopenEmbedded, DlopenShared:
+	case CgoStatic, CgoShared, DlopenEmbedded, DlopenShared, SubprocessEmbedded, SubprocessBeside:
 	default:
 		return fmt.Errorf("link module: unknown linkage %q", link.Linkage)
 	}

@@ -14,8 +14,9 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files")
 
 // The files generated for a small mixed manifest: a Rust processor and a Rust extension next to
-// Go modules, and the link module of each linkage (cgo: static and shared; without cgo: embedded
-// and shared).
+// Go modules, and the link module of each linkage (cgo: static and shared; dlopen: embedded and
+// shared; subprocess: embedded and beside). In subprocess mode the crate is an rlib with the host
+// program, a [[bin]] whose main.rs serves the components of the same lib.rs.
 func TestGeneratedFilesMatchTheGoldenFiles(t *testing.T) {
 	out := t.TempDir()
 	crate := RustCrate{
@@ -33,6 +34,12 @@ func TestGeneratedFilesMatchTheGoldenFiles(t *testing.T) {
 	}
 	must(t, WriteCargoToml(filepath.Join(out, "rust"), crate))
 	must(t, WriteLibRs(filepath.Join(out, "rust"), crate))
+	must(t, WriteMainRs(filepath.Join(out, "rust"), crate))
+	hostCrate := crate
+	hostCrate.CrateType, hostCrate.Bin = "rlib", "otelbridge_dist_0123456789ab_host"
+	must(t, WriteCargoToml(filepath.Join(out, "rust-subprocess"), hostCrate))
+	must(t, WriteLibRs(filepath.Join(out, "rust-subprocess"), hostCrate))
+	must(t, WriteMainRs(filepath.Join(out, "rust-subprocess"), hostCrate))
 	requires := []Require{
 		{Path: "go.opentelemetry.io/collector/component", Version: "v1.71.0"},
 		{Path: "go.opentelemetry.io/collector/processor/processorhelper", Version: "v0.165.0"},
@@ -53,6 +60,14 @@ func TestGeneratedFilesMatchTheGoldenFiles(t *testing.T) {
 	must(t, WriteLink(filepath.Join(out, "link-dlopen-shared"), Link{
 		Manifest: crate.Manifest, Module: LinkModulePath, Linkage: DlopenShared, Library: "libotelbridge_dist.so",
 	}))
+	must(t, WriteLink(filepath.Join(out, "link-subprocess-embedded"), Link{
+		Manifest: crate.Manifest, Module: LinkModulePath, Linkage: SubprocessEmbedded,
+		HostProgram: "otelbridge-host", HostName: "otelcol-mixed-rust-host",
+		Release: "v0.165.0/v1.71.0", Requires: requires,
+	}))
+	must(t, WriteLink(filepath.Join(out, "link-subprocess-beside"), Link{
+		Manifest: crate.Manifest, Module: LinkModulePath, Linkage: SubprocessBeside, HostName: "otelcol-mixed-rust-host",
+	}))
 	component, err := NewComponent(crate.Manifest, "processor", "redact", "processor module at index 1", crate.Modules[0].Line)
 	must(t, err)
 	must(t, WriteComponent(filepath.Join(out, "processor-redact"), component))
@@ -62,6 +77,9 @@ func TestGeneratedFilesMatchTheGoldenFiles(t *testing.T) {
 		"link-cgo-static/go.mod", "link-cgo-static/link.go", "link-cgo-shared/link.go",
 		"link-dlopen-embedded/go.mod", "link-dlopen-embedded/link.go",
 		"link-dlopen-shared/go.mod", "link-dlopen-shared/link.go",
+		"rust-subprocess/Cargo.toml", "rust-subprocess/main.rs",
+		"link-subprocess-embedded/go.mod", "link-subprocess-embedded/link.go",
+		"link-subprocess-beside/go.mod", "link-subprocess-beside/link.go",
 		"processor-redact/go.mod", "processor-redact/factory.go",
 	} {
 		got, err := os.ReadFile(filepath.Join(out, file))
@@ -77,6 +95,61 @@ func TestGeneratedFilesMatchTheGoldenFiles(t *testing.T) {
 		if string(got) != string(want) {
 			t.Errorf("%s differs from its golden file (go test ./internal/generate -update to accept):\n--- got\n%s\n--- want\n%s", file, got, want)
 		}
+	}
+	// Subprocess mode registers the components with the same lib.rs; other modes have no main.rs.
+	libRs, err := os.ReadFile(filepath.Join(out, "rust", "lib.rs"))
+	must(t, err)
+	hostLibRs, err := os.ReadFile(filepath.Join(out, "rust-subprocess", "lib.rs"))
+	must(t, err)
+	if string(hostLibRs) != string(libRs) {
+		t.Errorf("the host program's lib.rs differs from the in-process modes':\n--- subprocess\n%s\n--- in-process\n%s", hostLibRs, libRs)
+	}
+	if _, err := os.Stat(filepath.Join(out, "rust", "main.rs")); err == nil {
+		t.Error("a crate without a host program has a main.rs")
+	}
+}
+
+// A build of another mode removes the main.rs a subprocess build left in the crate's directory.
+func TestWriteMainRsRemovesTheHostProgramOfAnEarlierBuild(t *testing.T) {
+	dir := t.TempDir()
+	crate := RustCrate{Manifest: "m.yaml", DistName: "d", Lib: "otelbridge_dist_0", Bin: "otelbridge_dist_0_host"}
+	must(t, WriteMainRs(dir, crate))
+	if _, err := os.Stat(filepath.Join(dir, "main.rs")); err != nil {
+		t.Fatal(err)
+	}
+	crate.Bin = ""
+	must(t, WriteMainRs(dir, crate))
+	if _, err := os.Stat(filepath.Join(dir, "main.rs")); err == nil {
+		t.Fatal("main.rs is still there")
+	}
+	must(t, WriteMainRs(dir, crate)) // none to remove
+}
+
+// A host program is copied executable, over a file that is not, and replaced whole when it changes.
+func TestCopyExecutableIfChanged(t *testing.T) {
+	dir := t.TempDir()
+	src, dst := filepath.Join(dir, "src"), filepath.Join(dir, "out", "host")
+	must(t, os.WriteFile(src, []byte("one"), 0o644))
+	must(t, CopyExecutableIfChanged(src, dst))
+	check := func(want string) {
+		t.Helper()
+		info, err := os.Stat(dst)
+		must(t, err)
+		got, err := os.ReadFile(dst)
+		must(t, err)
+		if string(got) != want || info.Mode().Perm() != 0o755 {
+			t.Errorf("%s: %q, mode %v; want %q, 0755", dst, got, info.Mode().Perm(), want)
+		}
+	}
+	check("one")
+	must(t, os.Chmod(dst, 0o644))
+	must(t, CopyExecutableIfChanged(src, dst))
+	check("one")
+	must(t, os.WriteFile(src, []byte("two"), 0o644))
+	must(t, CopyExecutableIfChanged(src, dst))
+	check("two")
+	if leftovers, _ := filepath.Glob(filepath.Join(dir, "out", ".host.*")); len(leftovers) > 0 {
+		t.Errorf("temporary copies left: %v", leftovers)
 	}
 }
 

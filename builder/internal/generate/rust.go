@@ -1,6 +1,8 @@
 package generate
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -31,8 +33,11 @@ type RustCrate struct {
 	// (otelbridge-dist-<id>, otelbridge_dist_<id>): builds sharing a cargo target directory
 	// must not write each other's library.
 	Package, Lib string
-	// CrateType is "staticlib" or "cdylib".
+	// CrateType is "staticlib" or "cdylib"; "rlib" for the host program's library.
 	CrateType string
+	// Bin names the host program's target (subprocess mode), built from main.rs; "" for none.
+	// Like Lib, distinct per distribution.
+	Bin string
 	// ABIPath is the directory of the otelbridge-abi crate.
 	ABIPath string
 	Modules []RustModule
@@ -55,4 +60,17 @@ func WriteCargoToml(dir string, crate RustCrate) error {
 // WriteLibRs writes dir/lib.rs, which registers every module's `factory()` in manifest order.
 func WriteLibRs(dir string, crate RustCrate) error {
 	return renderTo(filepath.Join(dir, "lib.rs"), "lib.rs.tmpl", crate)
+}
+
+// WriteMainRs writes dir/main.rs, the host program, when the crate has one (crate.Bin), and
+// removes the one an earlier build of subprocess mode left otherwise.
+func WriteMainRs(dir string, crate RustCrate) error {
+	path := filepath.Join(dir, "main.rs")
+	if crate.Bin == "" {
+		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		return nil
+	}
+	return renderTo(path, "main.rs.tmpl", crate)
 }

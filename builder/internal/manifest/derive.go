@@ -19,6 +19,8 @@ type GoModule struct{ GoMod, Import, Name string }
 //   - dist.cgo_enabled set to whether the resolved rust.mode is cgo (validation refused a
 //     manifest whose own dist.cgo_enabled says otherwise, except under rust.mode auto, whose
 //     choice it is);
+//   - in subprocess mode, SubprocessTag added to dist.build_tags (kept with the manifest's own
+//     tags, as one comma-separated list);
 //   - replaces appended to `replaces:`;
 //   - dist.output_path set to m.OutputPath when the document does not already say it (ocb's
 //     default is a fresh temporary directory on every run: Load made the one ocb must use).
@@ -96,6 +98,10 @@ func (m *Manifest) Derive(goModules map[int]GoModule, added []GoModule, replaces
 	}
 	deleteFold(dist, "cgo_enabled")
 	dist["cgo_enabled"] = m.Rust.Mode == ModeCgo
+	if m.Rust.Mode == ModeSubprocess {
+		deleteFold(dist, "build_tags")
+		dist["build_tags"] = withBuildTag(m.BuildTags, SubprocessTag)
+	}
 	if key, ok := lookupKey(dist, "output_path"); m.OutputPath != "" && (!ok || dist[key] != any(m.OutputPath)) {
 		deleteFold(dist, "output_path")
 		dist["output_path"] = m.OutputPath

@@ -56,12 +56,13 @@ func (m Module) String() string {
 
 // Rust is the `rust:` section (ours).
 type Rust struct {
-	// Mode is rust.mode resolved: ModeCgo or ModeDlopen (Load resolves auto). ModeReason says
-	// why, for the build log: "rust.mode: cgo", "auto: dist.cgo_enabled is not true".
+	// Mode is rust.mode resolved: ModeCgo, ModeDlopen or ModeSubprocess (Load resolves auto to
+	// one of the first two). ModeReason says why, for the build log: "rust.mode: cgo", "auto:
+	// dist.cgo_enabled is not true".
 	Mode       Mode
 	ModeReason string
 	// Link is rust.link, else the mode's default: static (default) or shared with cgo, embedded
-	// (default) or shared with dlopen.
+	// (default) or shared with dlopen, embedded (default) or beside with subprocess.
 	Link     Link
 	Profile  string   // cargo profile (default "release")
 	Features []string // extra cargo features, e.g. "redact/simd"
@@ -88,6 +89,8 @@ type Manifest struct {
 	OutputPath string
 	// OutputPathGiven tells whether the manifest gives dist.output_path.
 	OutputPathGiven bool
+	// BuildTags is dist.build_tags as written: Derive adds SubprocessTag to it in subprocess mode.
+	BuildTags string
 	// Modules are every entry of the five component lists, in Kinds order, then index order.
 	Modules []Module
 	Rust    Rust
@@ -211,7 +214,7 @@ func loadWith(path string, findCC CCompiler) (*Manifest, error) {
 	}
 	problems := decodeProblems(decoder.Decode(raw))
 
-	m := &Manifest{File: file, Raw: raw, Name: doc.Dist.Name}
+	m := &Manifest{File: file, Raw: raw, Name: doc.Dist.Name, BuildTags: doc.Dist.BuildTags}
 	if m.Name == "" {
 		m.Name = goBinaryName(doc.Dist.Module)
 	}

@@ -4,23 +4,31 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
+	"unicode"
 )
 
 // Mode is how the collector reaches its Rust library: rust.mode, resolved.
 type Mode string
 
-// The values of rust.mode. Auto and Subprocess are only ever written: Load resolves auto to cgo
-// or dlopen, and refuses subprocess.
+// The values of rust.mode. Auto is only ever written: Load resolves it to cgo or dlopen, never to
+// subprocess, which is the operator's choice (isolation costs throughput).
 const (
 	ModeAuto Mode = "auto"
 	// ModeCgo links the library with cgo (dist.cgo_enabled: true).
 	ModeCgo Mode = "cgo"
 	// ModeDlopen builds without cgo: the Go side loads the library, a shared object, at start-up.
 	ModeDlopen Mode = "dlopen"
-	// ModeSubprocess is the next issue's: the Rust side in a process of its own.
+	// ModeSubprocess builds without cgo and with the Go build tag SubprocessTag: every Rust
+	// component of the binary runs in one supervised child process, the host program, a Rust
+	// binary linking the library crate.
 	ModeSubprocess Mode = "subprocess"
 )
+
+// SubprocessTag is the Go build tag of rust.mode subprocess: it selects the otelbridge Go
+// module's subprocess transport (go/bridge/abi_child.go).
+const SubprocessTag = "otelbridge_subprocess"
 
 // Link is where the binary finds the library: rust.link, or the mode's default.
 type Link string
@@ -32,12 +40,16 @@ const (
 	// LinkShared (cgo or dlopen) ships the shared library beside the binary, which finds it
 	// relative to itself (cgo: rpath $ORIGIN; dlopen: the executable's directory).
 	LinkShared Link = "shared"
-	// LinkEmbedded (dlopen) embeds the shared library in the binary, loaded from memory.
+	// LinkEmbedded (dlopen or subprocess) embeds the shared library (dlopen) or the host program
+	// (subprocess) in the binary, loaded or run from memory.
 	LinkEmbedded Link = "embedded"
+	// LinkBeside (subprocess) ships the host program beside the binary, which finds it relative
+	// to itself.
+	LinkBeside Link = "beside"
 )
 
 // defaultLinks is each mode's rust.link when the manifest gives none.
-var defaultLinks = map[Mode]Link{ModeCgo: LinkStatic, ModeDlopen: LinkEmbedded}
+var defaultLinks = map[Mode]Link{ModeCgo: LinkStatic, ModeDlopen: LinkEmbedded, ModeSubprocess: LinkEmbedded}
 
 // CCompiler finds the C compiler a cgo build would run: its path, or an error saying why there
 // is none. Load takes FindCCompiler; tests give their own.
@@ -76,8 +88,31 @@ func (m *Manifest) chooseModeAndLink(doc *document, broken func(path string) boo
 	if err != nil {
 		problems = append(problems, err)
 	}
+	// The subprocess transport's tag in a build of another mode would give a binary whose link
+	// module hands the bridge a library while the bridge runs a host program. (A manifest without
+	// cargo modules is ocb's, passed on as it is.)
+	if choice.mode != ModeSubprocess && m.HasCargo() && !broken("dist.build_tags") && slices.Contains(splitBuildTags(doc.Dist.BuildTags), SubprocessTag) {
+		problems = append(problems, fmt.Errorf("dist.build_tags: %s selects the transport of rust.mode subprocess, but %s; remove the tag (the builder adds it in subprocess mode), or set rust.mode: subprocess",
+			SubprocessTag, choice.sentence()))
+	}
 	m.Rust.Mode, m.Rust.ModeReason, m.Rust.Link = choice.mode, choice.reason(), link
 	return problems
+}
+
+// splitBuildTags reads dist.build_tags as the go command reads -tags: a comma-separated list or,
+// with a space or a quote in it, the older space-separated form.
+func splitBuildTags(tags string) []string {
+	return strings.FieldsFunc(tags, func(r rune) bool { return r == ',' || r == '\'' || r == '"' || unicode.IsSpace(r) })
+}
+
+// withBuildTag is dist.build_tags with tag added unless it is there already, as one
+// comma-separated list (ocb appends its own tags after a comma).
+func withBuildTag(tags, tag string) string {
+	list := splitBuildTags(tags)
+	if !slices.Contains(list, tag) {
+		list = append(list, tag)
+	}
+	return strings.Join(list, ",")
 }
 
 // modeChoice is rust.mode resolved, and why.
@@ -117,7 +152,7 @@ func chooseMode(written *string, cgoEnabled *bool, findCC CCompiler) (modeChoice
 		mode = Mode(*written)
 	}
 	switch mode {
-	case ModeCgo, ModeDlopen:
+	case ModeCgo, ModeDlopen, ModeSubprocess:
 		if cgoEnabled != nil && *cgoEnabled != (mode == ModeCgo) {
 			return modeChoice{mode: mode}, contradiction(mode)
 		}
@@ -132,16 +167,17 @@ func chooseMode(written *string, cgoEnabled *bool, findCC CCompiler) (modeChoice
 				cause: fmt.Sprintf("dist.cgo_enabled is true, but there is no C compiler: %v", err)}, nil
 		}
 		return modeChoice{mode: ModeCgo, auto: true, cause: "dist.cgo_enabled is true and the C compiler is " + cc}, nil
-	case ModeSubprocess:
-		return modeChoice{mode: mode}, fmt.Errorf(`rust.mode: "subprocess" is not available yet; use auto, cgo or dlopen`)
 	}
-	return modeChoice{mode: mode}, fmt.Errorf(`rust.mode: must be "auto", "cgo" or "dlopen", got %q`, mode)
+	return modeChoice{mode: mode}, fmt.Errorf(`rust.mode: must be "auto", "cgo", "dlopen" or "subprocess", got %q`, mode)
 }
 
 // contradiction is the error for a rust.mode that dist.cgo_enabled, as written, contradicts.
 func contradiction(mode Mode) error {
-	if mode == ModeCgo {
+	switch mode {
+	case ModeCgo:
 		return fmt.Errorf("rust.mode: cgo needs cgo, but dist.cgo_enabled is false; set dist.cgo_enabled: true (or remove it), or use rust.mode: dlopen to build without cgo")
+	case ModeSubprocess:
+		return fmt.Errorf("rust.mode: subprocess builds without cgo, but dist.cgo_enabled is true; remove dist.cgo_enabled (or set it false), or use rust.mode: cgo to run the Rust components in-process")
 	}
 	return fmt.Errorf("rust.mode: dlopen builds without cgo, but dist.cgo_enabled is true; remove dist.cgo_enabled (or set it false), or use rust.mode: cgo")
 }
@@ -155,14 +191,21 @@ func chooseLink(written *string, choice modeChoice) (Link, error) {
 	}
 	link := Link(*written)
 	switch link {
-	case LinkStatic, LinkShared, LinkEmbedded:
+	case LinkStatic, LinkShared, LinkEmbedded, LinkBeside:
 	default:
-		return link, fmt.Errorf(`rust.link: must be "static" or "shared" with cgo, "embedded" or "shared" without it; got %q`, *written)
+		return link, fmt.Errorf(`rust.link: must be "static" or "shared" with rust.mode cgo, "embedded" or "shared" with dlopen, "embedded" or "beside" with subprocess; got %q`, *written)
 	}
 	if !known {
 		return link, nil // the mode is refused already
 	}
 	switch {
+	case choice.mode == ModeSubprocess && link == LinkStatic:
+		return link, fmt.Errorf("rust.link: static links the library into the binary with cgo, but rust.mode is subprocess, which runs the Rust components in a host program of their own; use rust.link: embedded (the host program inside the binary) or beside (a file beside it)")
+	case choice.mode == ModeSubprocess && link == LinkShared:
+		return link, fmt.Errorf("rust.link: shared ships the library beside the binary, but rust.mode is subprocess, which runs the Rust components in a host program of their own; use rust.link: beside (the host program beside the binary) or embedded (inside it)")
+	case choice.mode != ModeSubprocess && link == LinkBeside:
+		return link, fmt.Errorf("rust.link: beside ships the host program of rust.mode subprocess beside the binary, but %s; use rust.link: shared (the library beside the binary), or rust.mode: subprocess",
+			choice.sentence())
 	case choice.mode == ModeDlopen && link == LinkStatic:
 		return link, fmt.Errorf("rust.link: static links the library into the binary with cgo, but %s; use rust.link: embedded (the library inside the binary) or shared (beside it), or %s",
 			choice.sentence(), howToCgo(choice))

@@ -65,6 +65,12 @@ func TestLoadResolvesModeAndLink(t *testing.T) {
 		{"rust: {mode: dlopen}", withCC, ModeDlopen, LinkEmbedded, "rust.mode: dlopen"},
 		{"dist: {cgo_enabled: false}\nrust: {mode: dlopen, link: shared}", withCC, ModeDlopen, LinkShared, "rust.mode: dlopen"},
 		{"rust: {mode: dlopen, link: embedded}", withCC, ModeDlopen, LinkEmbedded, "rust.mode: dlopen"},
+		// subprocess: only when asked for, embedded by default, without cgo.
+		{"rust: {mode: subprocess}", withCC, ModeSubprocess, LinkEmbedded, "rust.mode: subprocess"},
+		{"rust: {mode: subprocess}", withoutCC, ModeSubprocess, LinkEmbedded, "rust.mode: subprocess"},
+		{"rust: {mode: subprocess, link: embedded}", withCC, ModeSubprocess, LinkEmbedded, "rust.mode: subprocess"},
+		{"dist: {cgo_enabled: false}\nrust: {mode: subprocess, link: beside}", withCC, ModeSubprocess, LinkBeside, "rust.mode: subprocess"},
+		{"dist: {cgo_enabled: 'false', build_tags: 'netgo otelbridge_subprocess'}\nrust: {mode: subprocess}", withCC, ModeSubprocess, LinkEmbedded, "rust.mode: subprocess"},
 	} {
 		name := strings.ReplaceAll(tc.manifest, "\n", " ")
 		if !tc.cc {
@@ -87,12 +93,9 @@ func TestLoadRejectsModeAndLink(t *testing.T) {
 		cc             bool
 		want           []string
 	}{
-		{"subprocess, not available yet",
-			"rust: {mode: subprocess, link: static}", withCC,
-			[]string{`rust.mode: "subprocess" is not available yet; use auto, cgo or dlopen`}},
 		{"an unknown mode",
 			"rust: {mode: wasm}", withCC,
-			[]string{`rust.mode: must be "auto", "cgo" or "dlopen", got "wasm"`}},
+			[]string{`rust.mode: must be "auto", "cgo", "dlopen" or "subprocess", got "wasm"`}},
 		{"cgo with dist.cgo_enabled false",
 			"dist: {cgo_enabled: false}\nrust: {mode: cgo}", withCC,
 			[]string{"rust.mode: cgo needs cgo, but dist.cgo_enabled is false; set dist.cgo_enabled: true (or remove it), or use rust.mode: dlopen to build without cgo"}},
@@ -101,7 +104,40 @@ func TestLoadRejectsModeAndLink(t *testing.T) {
 			[]string{"rust.mode: dlopen builds without cgo, but dist.cgo_enabled is true; remove dist.cgo_enabled (or set it false), or use rust.mode: cgo"}},
 		{"an unknown link",
 			"rust: {link: dynamic}", withCC,
-			[]string{`rust.link: must be "static" or "shared" with cgo, "embedded" or "shared" without it; got "dynamic"`}},
+			[]string{`rust.link: must be "static" or "shared" with rust.mode cgo, "embedded" or "shared" with dlopen, "embedded" or "beside" with subprocess; got "dynamic"`}},
+		{"an unknown link with subprocess",
+			"rust: {mode: subprocess, link: memory}", withCC,
+			[]string{`rust.link: must be "static" or "shared" with rust.mode cgo, "embedded" or "shared" with dlopen, "embedded" or "beside" with subprocess; got "memory"`}},
+		{"subprocess with dist.cgo_enabled true",
+			"dist: {cgo_enabled: true}\nrust: {mode: subprocess}", withCC,
+			[]string{"rust.mode: subprocess builds without cgo, but dist.cgo_enabled is true; remove dist.cgo_enabled (or set it false), or use rust.mode: cgo to run the Rust components in-process"}},
+		{"static with subprocess",
+			"rust: {mode: subprocess, link: static}", withCC,
+			[]string{"rust.link: static links the library into the binary with cgo, but rust.mode is subprocess, which runs the Rust components in a host program of their own; use rust.link: embedded (the host program inside the binary) or beside (a file beside it)"}},
+		{"shared with subprocess",
+			"rust: {mode: subprocess, link: shared}", withCC,
+			[]string{"rust.link: shared ships the library beside the binary, but rust.mode is subprocess, which runs the Rust components in a host program of their own; use rust.link: beside (the host program beside the binary) or embedded (inside it)"}},
+		{"beside with dlopen",
+			"rust: {mode: dlopen, link: beside}", withCC,
+			[]string{"rust.link: beside ships the host program of rust.mode subprocess beside the binary, but rust.mode is dlopen; use rust.link: shared (the library beside the binary), or rust.mode: subprocess"}},
+		{"beside with auto, which never takes subprocess",
+			"rust: {link: beside}", withCC,
+			[]string{"rust.link: beside ships the host program of rust.mode subprocess beside the binary, but rust.mode auto took dlopen (dist.cgo_enabled is not true); use rust.link: shared (the library beside the binary), or rust.mode: subprocess"}},
+		{"beside with cgo",
+			"rust: {mode: cgo, link: beside}", withCC,
+			[]string{"rust.link: beside ships the host program of rust.mode subprocess beside the binary, but rust.mode is cgo; use rust.link: shared (the library beside the binary), or rust.mode: subprocess"}},
+		{"subprocess with dist.cgo_enabled true and a link it does not take, each named",
+			"dist: {cgo_enabled: true}\nrust: {mode: subprocess, link: shared}", withCC,
+			[]string{
+				"rust.mode: subprocess builds without cgo, but dist.cgo_enabled is true; remove dist.cgo_enabled (or set it false), or use rust.mode: cgo to run the Rust components in-process",
+				"rust.link: shared ships the library beside the binary, but rust.mode is subprocess, which runs the Rust components in a host program of their own; use rust.link: beside (the host program beside the binary) or embedded (inside it)",
+			}},
+		{"the subprocess tag with dlopen",
+			"dist: {build_tags: 'netgo,otelbridge_subprocess'}\nprocessors: [{cargo: r = '1'}]\nrust: {mode: dlopen}", withCC,
+			[]string{"dist.build_tags: otelbridge_subprocess selects the transport of rust.mode subprocess, but rust.mode is dlopen; remove the tag (the builder adds it in subprocess mode), or set rust.mode: subprocess"}},
+		{"the subprocess tag with auto",
+			"dist: {cgo_enabled: true, build_tags: otelbridge_subprocess}\nprocessors: [{cargo: r = '1'}]", withCC,
+			[]string{"dist.build_tags: otelbridge_subprocess selects the transport of rust.mode subprocess, but rust.mode auto took cgo (dist.cgo_enabled is true and the C compiler is /usr/bin/cc); remove the tag (the builder adds it in subprocess mode), or set rust.mode: subprocess"}},
 		{"static with dlopen",
 			"rust: {mode: dlopen, link: static}", withCC,
 			[]string{"rust.link: static links the library into the binary with cgo, but rust.mode is dlopen; use rust.link: embedded (the library inside the binary) or shared (beside it), or link it with rust.mode: cgo"}},
@@ -153,11 +189,41 @@ func TestDeriveEnablesCgoExactlyForModeCgo(t *testing.T) {
 		{"dist: {cgo_enabled: true}\nprocessors: [{cargo: r = '1'}]", withoutCC, false},
 		{"processors: [{cargo: r = '1'}]\nrust: {mode: cgo}", withoutCC, true},
 		{"processors: [{cargo: r = '1'}]\nrust: {mode: dlopen, link: shared}", withCC, false},
+		{"processors: [{cargo: r = '1'}]\nrust: {mode: subprocess}", withCC, false},
+		{"dist: {cgo_enabled: false}\nprocessors: [{cargo: r = '1'}]\nrust: {mode: subprocess, link: beside}", withCC, false},
 	} {
 		m := loadCC(t, tc.manifest, tc.cc)
 		got := derive(t, m, map[int]GoModule{0: {GoMod: "r v0"}}, nil, nil)
 		if enabled := got["dist"].(map[string]any)["cgo_enabled"]; enabled != tc.want {
 			t.Errorf("%s (mode %s): derived dist.cgo_enabled %v, want %v", tc.manifest, m.Rust.Mode, enabled, tc.want)
+		}
+	}
+}
+
+// In subprocess mode the manifest ocb builds has the build tag otelbridge_subprocess, after the
+// manifest's own tags (read as the go command reads -tags, written as one comma-separated list,
+// the tag not repeated); other modes pass dist.build_tags on as they are.
+func TestDeriveAddsTheSubprocessBuildTag(t *testing.T) {
+	for _, tc := range []struct {
+		manifest string
+		want     any // nil: no build_tags
+	}{
+		{"processors: [{cargo: r = '1'}]\nrust: {mode: subprocess}", "otelbridge_subprocess"},
+		{"dist: {build_tags: netgo}\nprocessors: [{cargo: r = '1'}]\nrust: {mode: subprocess, link: beside}", "netgo,otelbridge_subprocess"},
+		{"dist: {build_tags: 'netgo,osusergo'}\nprocessors: [{cargo: r = '1'}]\nrust: {mode: subprocess}", "netgo,osusergo,otelbridge_subprocess"},
+		{"dist: {build_tags: 'netgo osusergo'}\nprocessors: [{cargo: r = '1'}]\nrust: {mode: subprocess}", "netgo,osusergo,otelbridge_subprocess"},
+		{"dist: {Build_Tags: 'otelbridge_subprocess netgo'}\nprocessors: [{cargo: r = '1'}]\nrust: {mode: subprocess}", "otelbridge_subprocess,netgo"},
+		{"dist: {build_tags: 'netgo osusergo'}\nprocessors: [{cargo: r = '1'}]\nrust: {mode: dlopen}", "netgo osusergo"},
+		{"processors: [{cargo: r = '1'}]\nrust: {mode: cgo}", nil},
+	} {
+		m := loadCC(t, tc.manifest, withCC)
+		got := derive(t, m, map[int]GoModule{0: {GoMod: "r v0"}}, nil, nil)
+		dist := got["dist"].(map[string]any)
+		if tags := dist["build_tags"]; tags != tc.want {
+			t.Errorf("%s: derived dist.build_tags %#v, want %#v", tc.manifest, tags, tc.want)
+		}
+		if _, ok := dist["Build_Tags"]; ok {
+			t.Errorf("%s: the manifest's own spelling of build_tags is still there beside the derived one", tc.manifest)
 		}
 	}
 }

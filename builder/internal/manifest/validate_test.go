@@ -59,9 +59,9 @@ func TestLoadRejects(t *testing.T) {
 		{"two cargo modules with one dependency key",
 			"receivers: [{cargo: x = \"1\"}]\nexporters: [{gomod: e v1}, {cargo: 'x = { path = \"p\" }'}]",
 			[]string{`receiver module at index 0 and exporter module at index 1: both use cargo dependency "x"; use one`}},
-		{"rust.link neither static, shared nor embedded",
+		{"rust.link neither static, shared, embedded nor beside",
 			`rust: {link: dynamic}`,
-			[]string{`rust.link: must be "static" or "shared" with cgo, "embedded" or "shared" without it; got "dynamic"`}},
+			[]string{`rust.link: must be "static" or "shared" with rust.mode cgo, "embedded" or "shared" with dlopen, "embedded" or "beside" with subprocess; got "dynamic"`}},
 		{"rust.profile given empty",
 			`rust: {profile: ""}`,
 			[]string{"rust.profile: must not be empty"}},
@@ -113,7 +113,7 @@ rust: {link: dynamic, profile: ""}
 		"receiver module at index 0: missing gomod or cargo specification",
 		"processor module at index 0: has both gomod and cargo; use one",
 		"provider module at index 0: cargo is not supported for providers; use gomod",
-		`rust.link: must be "static" or "shared" with cgo, "embedded" or "shared" without it; got "dynamic"`,
+		`rust.link: must be "static" or "shared" with rust.mode cgo, "embedded" or "shared" with dlopen, "embedded" or "beside" with subprocess; got "dynamic"`,
 		"rust.profile: must not be empty",
 	}
 	if err == nil || !reflect.DeepEqual(strings.Split(err.Error(), "\n"), want) {
