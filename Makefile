@@ -113,11 +113,12 @@ test-go: rust ## The Go shim's tests with cgo and without (purego), at the oldes
 	# (-race needs cgo, so race tests stay on the cgo path above).
 	for dir in go go/shimtest; do (cd $$dir && CGO_ENABLED=0 $(GO) test -count=1 ./...); done
 
-# Where test-e2e builds the example collector without cgo.
+# Where test-e2e builds the example collector without cgo, and for subprocess mode.
 E2E_NOCGO := build/e2e-nocgo
+E2E_SUBPROCESS := build/e2e-subprocess
 
 .PHONY: test-e2e
-test-e2e: rust builder ## The example collector as a real process, fed over OTLP: built with cgo, then by the builder without.
+test-e2e: rust builder ## The example collector as a real process, fed over OTLP: built with cgo, then by the builder without, then for subprocess mode.
 	# go test in the package's directory (local directory mode) prints TestMain's line naming the
 	# collector it runs; the module's other packages have no tests.
 	cd examples/collector && $(GO) vet ./... && $(GO) test -count=1
@@ -132,6 +133,17 @@ test-e2e: rust builder ## The example collector as a real process, fed over OTLP
 		{ echo "$(E2E_NOCGO)/otelcol-example: go version -m does not show CGO_ENABLED=0"; exit 1; }
 	cd examples/collector && OTELBRIDGE_E2E_COLLECTOR=$(CURDIR)/$(E2E_NOCGO)/otelcol-example \
 		OTELBRIDGE_E2E_CGO_ENABLED=0 $(GO) test -count=1
+	# Once more against the example built for subprocess mode (rust.mode subprocess, the host
+	# program embedded in the binary, built without cgo and with the tag otelbridge_subprocess):
+	# its Rust components run in a supervised child process, so the suite's fault tests expect the
+	# collector to outlive an abort, a stack overflow, an exit and a leak of a Rust component.
+	cd examples/collector && $(GO) run ./internal/e2emanifest -mode subprocess -in ../builder-config.yaml \
+		-out $(CURDIR)/$(E2E_SUBPROCESS)/builder-config.yaml -dist $(CURDIR)/$(E2E_SUBPROCESS)
+	OTELBRIDGE_CACHE=$(CURDIR)/target/builder-tests bin/otelbridge-builder --config $(E2E_SUBPROCESS)/builder-config.yaml
+	@$(GO) version -m $(E2E_SUBPROCESS)/otelcol-example | grep -E '^\s+build\s+-tags=([^ ]*,)?otelbridge_subprocess(,[^ ]*)?$$' || \
+		{ echo "$(E2E_SUBPROCESS)/otelcol-example: go version -m does not show the build tag otelbridge_subprocess"; exit 1; }
+	cd examples/collector && OTELBRIDGE_E2E_COLLECTOR=$(CURDIR)/$(E2E_SUBPROCESS)/otelcol-example \
+		OTELBRIDGE_E2E_CGO_ENABLED=0 OTELBRIDGE_E2E_MODE=subprocess $(GO) test -count=1
 
 .PHONY: test-builder
 test-builder: toolchains ## The builder: manifest tables, golden files, and real builds (static, shared, errors).

@@ -1,10 +1,14 @@
-// Command e2emanifest derives, from the example's builder manifest, the one `make test-e2e`
-// builds the collector of its run without cgo from: rust.mode dlopen (dist.cgo_enabled dropped,
-// as the builder refuses dlopen with it), the output in -dist, relative cargo paths made absolute
-// (they are relative to the manifest, which moves), and the end-to-end tests' `faults` processor
-// (examples/collector/e2e/faults) added, as the tests' own build of the example links it.
+// Command e2emanifest derives, from the example's builder manifest, the ones `make test-e2e`
+// builds the collectors of its runs without cgo from: rust.mode -mode, dlopen by default or
+// subprocess (dist.cgo_enabled dropped, as the builder refuses both with it; kept true for cgo),
+// rust.link -link (default: the mode's own, embedded for both), the output in -dist, relative
+// cargo paths made absolute (they are relative to the manifest, which moves), and the end-to-end
+// tests' `faults` processor (examples/collector/e2e/faults) added, as the tests' own build of the
+// example links it. Everything else, the health_check extension the fault tests of subprocess
+// mode ask included, is the example manifest's.
 //
 //	go run ./internal/e2emanifest -in ../builder-config.yaml -out ../../build/e2e-nocgo/builder-config.yaml -dist ../../build/e2e-nocgo
+//	go run ./internal/e2emanifest -mode subprocess -in ../builder-config.yaml -out ../../build/e2e-subprocess/builder-config.yaml -dist ../../build/e2e-subprocess
 package main
 
 import (
@@ -24,7 +28,7 @@ func main() {
 	in := flag.String("in", "../builder-config.yaml", "the manifest to derive from")
 	out := flag.String("out", "", "where to write the derived manifest")
 	dist := flag.String("dist", "", "the derived manifest's dist.output_path")
-	mode := flag.String("mode", "dlopen", "rust.mode")
+	mode := flag.String("mode", "dlopen", "rust.mode: dlopen, subprocess (or cgo)")
 	link := flag.String("link", "", "rust.link (default: the mode's default)")
 	faults := flag.String("faults", "e2e/faults", "the faults processor crate, relative to the working directory")
 	flag.Parse()
@@ -64,7 +68,7 @@ func derive(in, out, dist, mode, link, faults string) error {
 	}
 	distSection["output_path"] = dist
 	// The builder takes cgo only with dist.cgo_enabled: true, and refuses it beside rust.mode
-	// dlopen: the key goes, and the mode says the rest.
+	// dlopen or subprocess: the key goes, and the mode says the rest.
 	delete(distSection, "cgo_enabled")
 	if mode == "cgo" {
 		distSection["cgo_enabled"] = true
