@@ -75,6 +75,8 @@ lint: toolchains ## Formatting, clippy (and the MSRV), go vet, and the SDK crate
 	scripts/check-collector-release.sh examples/collector $(NEWEST_RELEASE)
 	cd go && CGO_ENABLED=0 $(GO) vet ./...
 	cd go/shimtest && CGO_ENABLED=0 $(GO) vet ./...
+	cd go && CGO_ENABLED=0 $(GO) vet -tags otelbridge_subprocess ./...
+	cd go/shimtest && CGO_ENABLED=0 $(GO) vet -tags otelbridge_subprocess ./...
 	# The shim requires the oldest supported release, so it never raises a user's versions.
 	scripts/check-collector-release.sh go $(OLDEST_RELEASE)
 	scripts/check-collector-release.sh go/shimtest $(OLDEST_RELEASE)
@@ -112,6 +114,13 @@ test-go: rust ## The Go shim's tests with cgo and without (purego), at the oldes
 	# The same suites without cgo: the shim loads the test library's .so through purego
 	# (-race needs cgo, so race tests stay on the cgo path above).
 	for dir in go go/shimtest; do (cd $$dir && CGO_ENABLED=0 $(GO) test -count=1 ./...); done
+	# The same suites in subprocess mode (tag otelbridge_subprocess): the Rust components run in
+	# the test library's host program, a child process. Built without cgo, as the builder builds
+	# it, then with -race, which needs cgo (the subprocess transport itself has no cgo).
+	for dir in go go/shimtest; do \
+		(cd $$dir && CGO_ENABLED=0 $(GO) test -count=1 -tags otelbridge_subprocess ./... && \
+		 $(GO) test -count=1 -race -short -tags otelbridge_subprocess ./...); \
+	done
 
 # Where test-e2e builds the example collector without cgo, and for subprocess mode.
 E2E_NOCGO := build/e2e-nocgo

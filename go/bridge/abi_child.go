@@ -115,7 +115,7 @@ func answer(run *child, body []byte, status *otbStatus, rest func(d *wire.Decode
 		rest(d)
 	}
 	if d.Err() != nil {
-		run.kill("it sent a broken REPLY: " + d.Err().Error())
+		run.kill("sent a broken REPLY (" + d.Err().Error() + "), and was killed")
 		*status = errorStatus(run.failure())
 		return status.code
 	}
@@ -300,7 +300,7 @@ func callRemote(run *child, number uint64, kind byte, signal Signal, deadline in
 	res := decodeResult(d)
 	poll := d.U8()
 	if d.Err() != nil {
-		run.kill("it sent a broken REPLY: " + d.Err().Error())
+		run.kill("sent a broken REPLY (" + d.Err().Error() + "), and was killed")
 		*result = failedResult(run.failure())
 		return nil
 	}

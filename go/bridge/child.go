@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -59,8 +60,8 @@ type request struct {
 }
 
 // startChild starts a run of the host program with the collector's environment, its end of a
-// new socket pair as file descriptor 3. The kernel kills it when the thread that started it
-// ends (the collector is gone); it also exits when the socket closes.
+// new socket pair as file descriptor 3. The kernel kills it when the collector's process ends
+// (see spawner); it also exits when the socket closes.
 func startChild(gen uint64, program string, name string) (*child, error) {
 	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
@@ -90,7 +91,7 @@ func startChild(gen uint64, program string, name string) (*child, error) {
 		// handle (a graceful shutdown that still needs the child), not the child's.
 		Setpgid: true,
 	}
-	if err := c.cmd.Start(); err != nil {
+	if err := spawn(c.cmd); err != nil {
 		ours.Close()
 		return nil, fmt.Errorf("otelbridge: starting %s: %w", name, err)
 	}
@@ -100,6 +101,27 @@ func startChild(gen uint64, program string, name string) (*child, error) {
 	go c.readLoop()
 	go c.wait()
 	return c, nil
+}
+
+// spawner starts every run from one thread that never exits: the kernel sends PR_SET_PDEATHSIG
+// when the thread that forked the child ends, not the process, and Go may run a goroutine's
+// exec on any of its threads.
+var spawner = sync.OnceValue(func() chan<- func() {
+	requests := make(chan func())
+	go func() {
+		runtime.LockOSThread() // never unlocked: the thread lives as long as the process
+		for request := range requests {
+			request()
+		}
+	}()
+	return requests
+})
+
+// spawn starts cmd on the spawner's thread.
+func spawn(cmd *exec.Cmd) error {
+	done := make(chan error, 1)
+	spawner() <- func() { done <- cmd.Start() }
+	return <-done
 }
 
 // pid is the process id, for messages.
@@ -115,6 +137,16 @@ func (c *child) kill(why string) {
 	_ = c.cmd.Process.Kill()
 }
 
+// lostSocket handles a socket that can no longer be read or written: the host program is
+// exiting (how it ended is the news), or, if it has not within a second, it is killed for why.
+func (c *child) lostSocket(why string) {
+	select {
+	case <-c.exited:
+	case <-time.After(time.Second):
+		c.kill(why)
+	}
+}
+
 // wait waits for the process to exit, then fails every request and reports the end.
 func (c *child) wait() {
 	err := c.cmd.Wait()
@@ -124,10 +156,9 @@ func (c *child) wait() {
 		how = describeExit(err)
 	}
 	c.mu.Lock()
+	// Why the shim killed it says more than "was killed by signal SIGKILL".
 	if c.cause == "" {
 		c.cause = how
-	} else {
-		c.cause += " (" + how + ")"
 	}
 	requests := c.requests
 	c.requests = nil
@@ -170,9 +201,14 @@ func describeExit(err error) string {
 // failure is the error calls get once the run has ended: retryable, so that exporterhelper and
 // OTLP clients send again once the host program is back.
 func (c *child) failure() *Error {
+	return &Error{Code: CodeRetryable, Message: fmt.Sprintf("the Rust host program (pid %d) %s; it is being restarted", c.pid(), c.ended())}
+}
+
+// ended says how the run ended ("was killed by signal SIGABRT (aborted)"), or "" while it runs.
+func (c *child) ended() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return &Error{Code: CodeRetryable, Message: fmt.Sprintf("the Rust host program (pid %d) %s; it is being restarted", c.pid(), c.cause)}
+	return c.cause
 }
 
 // alive tells whether the run has not ended.
@@ -216,7 +252,7 @@ func (c *child) send(frame, data []byte) bool {
 		err = c.w.Flush()
 	}
 	if err != nil {
-		c.kill("writing to its socket failed: " + err.Error())
+		go c.lostSocket("could not be written to (" + err.Error() + "), and was killed")
 		return false
 	}
 	return true
@@ -247,21 +283,21 @@ func (c *child) readLoop() {
 	var header [wire.HeaderSize]byte
 	for {
 		if _, err := io.ReadFull(r, header[:]); err != nil {
-			c.kill("its socket closed")
+			c.lostSocket("closed its socket without exiting, and was killed")
 			return
 		}
 		t, n, err := wire.Header(header[:])
 		if err != nil {
-			c.kill("it sent a broken frame: " + err.Error())
+			c.kill("sent a broken frame (" + err.Error() + "), and was killed")
 			return
 		}
 		body := make([]byte, n)
 		if _, err := io.ReadFull(r, body); err != nil {
-			c.kill("its socket closed mid-frame")
+			c.lostSocket("closed its socket without exiting, and was killed")
 			return
 		}
 		if err := c.handleFrame(t, body); err != nil {
-			c.kill("it sent a broken frame: " + err.Error())
+			c.kill("sent a broken frame (" + err.Error() + "), and was killed")
 			return
 		}
 	}

@@ -222,7 +222,7 @@ func (s *hostSupervisor) childExited(run *child) {
 		fields = append(fields, zap.Strings("last_output", tail))
 	}
 	defaultLogger().Error(fmt.Sprintf("otelbridge: the Rust host program %s; its calls in flight failed as retryable, "+
-		"its components report a recoverable error, and it restarts in %s", strings.TrimPrefix(failure.Message, fmt.Sprintf("the Rust host program (pid %d) ", run.pid())), delay), fields...)
+		"its components report a recoverable error, and it restarts in %s", run.ended(), delay), fields...)
 	for _, inst := range instances {
 		sink, message := inst.sink, failure.Message
 		telemetry.add(false, func() { reportStatus(sink, StatusRecoverableError, message) })
@@ -258,7 +258,7 @@ func (s *hostSupervisor) startRun(gen uint64) (*child, error) {
 		return nil, err
 	}
 	fail := func(err error) (*child, error) {
-		run.kill("its restart failed")
+		run.kill("failed to start as the last did, and was killed")
 		<-run.exited
 		return nil, err
 	}
@@ -367,7 +367,10 @@ func hostProgramPath() (string, string, error) {
 			f.Close()
 			return "", "", fmt.Errorf("otelbridge: the Rust host program %s embedded in the binary: writing it to memory: %w", src.name, err)
 		}
-		return fmt.Sprintf("/proc/self/fd/%d", fd), src.name + " (embedded in the binary)", nil
+		// Kept open for the life of the process: every run execs it again, and a file the
+		// garbage collector closed would leave its number to another.
+		embeddedProgram = f
+		return fmt.Sprintf("/proc/self/fd/%d", fd), src.name, nil
 	case src.path != "":
 		path := src.path
 		if !filepath.IsAbs(path) {
@@ -388,6 +391,9 @@ func hostProgramPath() (string, string, error) {
 	return "", "", errors.New("otelbridge: this collector was built for subprocess mode and names no Rust host program: " +
 		"build it with otelbridge-builder (rust.mode: subprocess)")
 }
+
+// embeddedProgram is the memory file the embedded host program runs from.
+var embeddedProgram *os.File
 
 // memoryLimit reads memoryLimitEnv.
 func memoryLimit() (uint64, error) {
@@ -415,4 +421,14 @@ func residentBytes(pid int) (uint64, error) {
 		}
 	}
 	return 0, errors.New("no VmRSS")
+}
+
+// RustProcessID is the process the Rust components run in: the current run of the host program
+// (0 before the first).
+func RustProcessID() int {
+	run := supervisor.current()
+	if run == nil {
+		return 0
+	}
+	return run.pid()
 }

@@ -2,6 +2,7 @@ package runtimeext
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -98,9 +99,10 @@ func wantRuntimeThreads(t *testing.T, want int) {
 
 func runtimeThreads(t *testing.T) int {
 	t.Helper()
-	comms, err := filepath.Glob("/proc/self/task/*/comm")
+	// The process Rust runs in: this one, or the host program in subprocess mode.
+	comms, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/comm", bridge.RustProcessID()))
 	if err != nil || len(comms) == 0 {
-		t.Skip("needs /proc/self/task")
+		t.Skip("needs /proc/<pid>/task")
 	}
 	n := 0
 	for _, comm := range comms {

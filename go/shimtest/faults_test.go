@@ -129,6 +129,9 @@ type faultCollector struct {
 
 	mu    sync.Mutex
 	sinks map[string]*sinkExporter
+
+	stopOnce sync.Once
+	stopErr  error
 }
 
 func (c *faultCollector) sink(id string) *sinkExporter {
@@ -246,18 +249,22 @@ func startFaultCollector(t *testing.T, extra map[string]any) *faultCollector {
 	return c
 }
 
-// shutdown stops the collector and returns Run's error. A generous bound turns a hang into a
-// failure instead of a stuck test binary.
+// shutdown stops the collector and returns Run's error; later calls return it again. A
+// generous bound turns a hang into a failure instead of a stuck test binary.
 func (c *faultCollector) shutdown(t *testing.T) error {
 	t.Helper()
-	go c.col.Shutdown()
-	select {
-	case err := <-c.done:
-		return err
-	case <-time.After(60 * time.Second):
-		t.Fatal("the collector did not shut down")
-		return nil
+	c.stopOnce.Do(func() {
+		go c.col.Shutdown()
+		select {
+		case c.stopErr = <-c.done:
+		case <-time.After(60 * time.Second):
+			c.stopErr = errors.New("the collector did not shut down within 60s")
+		}
+	})
+	if c.stopErr != nil && strings.Contains(c.stopErr.Error(), "did not shut down") {
+		t.Fatal(c.stopErr)
 	}
+	return c.stopErr
 }
 
 // logged reports whether an entry at level or above, logged by component id, contains text.
