@@ -32,10 +32,9 @@ type remoteInstance struct {
 	// fail at once, retryably, until the supervisor has created it again.
 	run    *child
 	number uint64
-	// started is set once a start succeeded and cleared when a shutdown begins: the next run
-	// starts the instance again only then.
-	started bool
-	freed   bool
+	// started is set once a start succeeded: the next run starts the instance again only then.
+	// stopping is set when a shutdown begins: the next run no longer creates it.
+	started, stopping, freed bool
 }
 
 // remotePending is a CALL that goes on in the host program after its first poll.
@@ -139,7 +138,7 @@ func abiHandshake(defaultLevel uint32, info *otbLibraryInfo, status *otbStatus) 
 var registryEntries []otbComponentInfo
 
 func abiRegistry(entries **otbComponentInfo, count *uintptr, status *otbStatus) uint32 {
-	run := supervisor.current()
+	run := supervisor.ready()
 	body := run.roundTrip(wire.Registry, nil)
 	var infos []otbComponentInfo
 	code := answer(run, body, status, func(d *wire.Decoder) {
@@ -166,13 +165,13 @@ func abiRegistry(entries **otbComponentInfo, count *uintptr, status *otbStatus) 
 }
 
 func abiConfigDefault(index uint32, out *otbBuf, status *otbStatus) uint32 {
-	run := supervisor.current()
+	run := supervisor.ready()
 	body := run.roundTrip(wire.ConfigDefault, func(e *wire.Encoder) { e.U32(index) })
 	return answer(run, body, status, func(d *wire.Decoder) { *out = goBuf(d.Bytes()) })
 }
 
 func abiConfigValidate(index uint32, json []byte, status *otbStatus) uint32 {
-	run := supervisor.current()
+	run := supervisor.ready()
 	body := run.roundTrip(wire.ConfigValidate, func(e *wire.Encoder) {
 		e.U32(index)
 		e.Bytes(json)
@@ -192,7 +191,7 @@ func abiInstanceCreate(index uint32, id, config []byte, sink uint64, level uint3
 		n := *next
 		inst.next = &n
 	}
-	run := supervisor.current()
+	run := supervisor.ready()
 	number, code := createRemote(run, inst, status)
 	if code != uint32(CodeOK) {
 		return code
@@ -230,12 +229,15 @@ func abiInstanceCall(kind callKind, handle unsafe.Pointer, signal Signal, deadli
 	inst.mu.Lock()
 	run, number := inst.run, inst.number
 	if kind == callShutdown {
-		inst.started = false
+		inst.stopping = true
 	}
 	inst.mu.Unlock()
-	if run == nil || !run.alive() {
-		if run == nil {
-			run = supervisor.current()
+	if !run.alive() {
+		if kind == callShutdown {
+			// The instance ended with the run it lived in, and the next will not create it:
+			// there is nothing left to shut down.
+			*result = otbResult{}
+			return pollReady
 		}
 		*result = failedResult(run.failure())
 		return pollReady

@@ -34,8 +34,12 @@ const (
 	// host program answers it on its reader thread, which no component runs on.
 	healthTimeout = 5 * time.Second
 	// stableRun is how long a run must have lasted for the next to start without backoff.
-	stableRun = time.Minute
+	stableRun = 10 * time.Second
 )
+
+// maxBackoffEnv names the environment variable that bounds the backoff (a Go duration; default
+// maxBackoff).
+const maxBackoffEnv = "OTELBRIDGE_HOST_MAX_BACKOFF"
 
 // memoryLimitEnv names the environment variable with the host program's memory limit (its
 // resident set, MiB): a run past it is killed and the next started.
@@ -46,8 +50,9 @@ var supervisor = &hostSupervisor{instances: map[*remoteInstance]struct{}{}}
 type hostSupervisor struct {
 	mu sync.Mutex
 	// run is the current run; after it ends, until the next has started, it is the ended one,
-	// whose failure calls get.
+	// whose failure calls get. up is closed when the next has started (nil while one runs).
 	run *child
+	up  chan struct{}
 	// program is the path exec runs, name how messages name it.
 	program, name string
 	// level is the handshake's default log level; runtime the settings given, for each run.
@@ -60,6 +65,8 @@ type hostSupervisor struct {
 	backoff   time.Duration
 	// memoryLimit is the resident set past which a run is killed (0: none).
 	memoryLimit uint64
+	// maxBackoff bounds the backoff.
+	maxBackoff time.Duration
 }
 
 // start starts the first run (Open calls it once).
@@ -72,9 +79,15 @@ func (s *hostSupervisor) start() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	longest := maxBackoff
+	if v := os.Getenv(maxBackoffEnv); v != "" {
+		if longest, err = time.ParseDuration(v); err != nil || longest < firstBackoff {
+			return "", fmt.Errorf("otelbridge: %s is %q: want a duration of at least %s", maxBackoffEnv, v, firstBackoff)
+		}
+	}
 	telemetry = newTelemetryTasks(1 << 16)
 	s.mu.Lock()
-	s.program, s.name, s.memoryLimit, s.backoff = program, name, limit, firstBackoff
+	s.program, s.name, s.memoryLimit, s.backoff, s.maxBackoff = program, name, limit, firstBackoff, longest
 	s.mu.Unlock()
 	run, err := startChild(1, program, name)
 	if err != nil {
@@ -92,6 +105,21 @@ func (s *hostSupervisor) current() *child {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.run
+}
+
+// ready is the run for a call that should rather wait for the next run than fail (reading
+// configs, creating instances: a reload during a restart), up to hostCallTimeout.
+func (s *hostSupervisor) ready() *child {
+	s.mu.Lock()
+	run, up := s.run, s.up
+	s.mu.Unlock()
+	if up != nil && !run.alive() {
+		select {
+		case <-up:
+		case <-time.After(hostCallTimeout):
+		}
+	}
+	return s.current()
 }
 
 // hello makes the handshake of the first run and remembers it for the next.
@@ -124,7 +152,7 @@ func helloRun(run *child, level uint32, info *otbLibraryInfo, status *otbStatus)
 
 // configureRuntime sends runtime settings, and keeps those that took effect for the next runs.
 func (s *hostSupervisor) configureRuntime(t byte, build func(e *wire.Encoder), validateOnly bool, status *otbStatus) uint32 {
-	run := s.current()
+	run := s.ready()
 	body := run.roundTrip(t, build)
 	code := answer(run, body, status, nil)
 	if code == uint32(CodeOK) && !validateOnly {
@@ -212,7 +240,8 @@ func (s *hostSupervisor) childExited(run *child) {
 		s.backoff = firstBackoff
 	}
 	delay := s.backoff
-	s.backoff = min(2*s.backoff, maxBackoff)
+	s.backoff = min(2*s.backoff, s.maxBackoff)
+	s.up = make(chan struct{})
 	s.mu.Unlock()
 
 	instances := s.live()
@@ -242,7 +271,7 @@ func (s *hostSupervisor) restart(gen uint64, delay time.Duration) {
 		}
 		s.mu.Lock()
 		delay = s.backoff
-		s.backoff = min(2*s.backoff, maxBackoff)
+		s.backoff = min(2*s.backoff, s.maxBackoff)
 		s.mu.Unlock()
 		defaultLogger().Error(fmt.Sprintf("otelbridge: restarting the Rust host program failed: %v; trying again in %s", err, delay))
 	}
@@ -280,17 +309,20 @@ func (s *hostSupervisor) startRun(gen uint64) (*child, error) {
 	}
 	s.mu.Lock()
 	s.run = run
+	close(s.up)
+	s.up = nil
 	s.mu.Unlock()
 	go s.watch(run)
 	return run, nil
 }
 
-// recreate creates and starts again, in the new run, every instance that lived in an earlier one.
+// recreate creates and starts again, in the new run, every instance that lived in an earlier one
+// and is not being shut down.
 func (s *hostSupervisor) recreate(run *child, attempts int) {
 	var created, started, failed int
 	for _, inst := range s.live() {
 		inst.mu.Lock()
-		stale := !inst.freed && inst.run != run
+		stale := !inst.stopping && !inst.freed && inst.run != run
 		wasStarted := inst.started
 		inst.mu.Unlock()
 		if !stale {
@@ -305,7 +337,7 @@ func (s *hostSupervisor) recreate(run *child, attempts int) {
 		}
 		created++
 		if wasStarted {
-			if err := startRemote(run, number); err != nil {
+			if err := callAndWait(run, number, wire.CallStart); err != nil {
 				failed++
 				s.reportRecreateFailure(inst, "starting it again", err)
 				continue
@@ -313,8 +345,13 @@ func (s *hostSupervisor) recreate(run *child, attempts int) {
 			started++
 		}
 		inst.mu.Lock()
-		if inst.freed {
+		if inst.stopping || inst.freed {
+			// Its shutdown began meanwhile and found nothing to shut down: this one is shut
+			// down and released here.
 			inst.mu.Unlock()
+			if wasStarted {
+				_ = callAndWait(run, number, wire.CallShutdown)
+			}
 			e := wire.Begin(nil, wire.Free)
 			e.U64(number)
 			run.send(e.Finish(0), nil)
@@ -336,16 +373,16 @@ func (s *hostSupervisor) reportRecreateFailure(inst *remoteInstance, doing strin
 	telemetry.add(false, func() { reportStatus(sink, StatusRecoverableError, message) })
 }
 
-// startRemote starts an instance in a run and waits for the start to complete.
-func startRemote(run *child, number uint64) error {
+// callAndWait makes a start or shutdown call of the supervisor's own, and waits for it to complete.
+func callAndWait(run *child, number uint64, kind byte) error {
 	var result otbResult
-	p := callRemote(run, number, wire.CallStart, 0, time.Now().Add(hostCallTimeout).UnixNano(), nil, nil, &result)
+	p := callRemote(run, number, kind, 0, time.Now().Add(hostCallTimeout).UnixNano(), nil, nil, &result)
 	if p != nil {
 		select {
 		case <-p.finished:
 			result = p.result
 		case <-time.After(hostCallTimeout + time.Second):
-			return errors.New("the start did not complete")
+			return errors.New("the call did not complete")
 		}
 	}
 	return statusError(&result.status)

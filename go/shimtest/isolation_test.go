@@ -31,6 +31,8 @@ import (
 func init() {
 	// A leaking component is killed at 768 MiB of host program, long before the machine notices.
 	os.Setenv("OTELBRIDGE_HOST_MEMORY_LIMIT_MIB", "768")
+	// The tests end the host program again and again, quicker than any backoff would reset.
+	os.Setenv("OTELBRIDGE_HOST_MAX_BACKOFF", "1s")
 }
 
 // faultsExtra puts the faults processor (examples/collector/e2e/faults) in the pipeline.
@@ -243,4 +245,25 @@ func zombie(pid int) bool {
 	s := string(stat)
 	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
 	return len(fields) > 0 && fields[0] == "Z"
+}
+
+// A collector shut down while its host program is being restarted (the shim has seen the end,
+// 100 ms; the next run starts after 250 ms) shuts down cleanly: an instance that ended with its
+// host program has nothing left to shut down, and the next run does not bring it back. (A
+// shutdown call in flight when the host program dies fails with how it died.)
+func TestShutdownWhileTheHostProgramRestartsIsClean(t *testing.T) {
+	for _, wait := range []time.Duration{100 * time.Millisecond, 260 * time.Millisecond, 300 * time.Millisecond, time.Second} {
+		c := startFaultCollector(t, faultsExtra)
+		pids := hostPIDs(t)
+		if len(pids) != 1 {
+			t.Fatalf("host programs: %v, want one", pids)
+		}
+		if err := syscall.Kill(pids[0], syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(wait)
+		if err := c.shutdown(t); err != nil {
+			t.Errorf("shut down %v after the host program was killed: Run returned %v", wait, err)
+		}
+	}
 }
