@@ -254,7 +254,11 @@ func (s *hostSupervisor) childExited(run *child) {
 		"its components report a recoverable error, and it restarts in %s", run.ended(), delay), fields...)
 	for _, inst := range instances {
 		sink, message := inst.sink, failure.Message
-		telemetry.add(false, func() { reportStatus(sink, StatusRecoverableError, message) })
+		telemetry.add(false, func() {
+			reportStatus(sink, StatusRecoverableError, message)
+			// The next run creates the instance's instruments again, under ids of its own.
+			releaseInstruments(sink)
+		})
 	}
 	go s.restart(run.gen+1, delay)
 }
