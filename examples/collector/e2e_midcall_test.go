@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -201,7 +202,10 @@ func TestRustExportEndsMidCallOnCancellationAndDeadlines(t *testing.T) {
 		if took < deadline-300*time.Millisecond || took > deadline+3*time.Second {
 			t.Errorf("request dropped %v after sending, want about the client's deadline, %v", took, deadline)
 		}
-		if err := <-done; status.Code(err) != codes.DeadlineExceeded {
+		// The collector's side of the call has the same deadline (grpc-timeout): when it ends
+		// there first, the receiver answers with the pipeline's error, retryable, before the
+		// client's own deadline fires. Either way the deadline is what ended it.
+		if err := <-done; status.Code(err) != codes.DeadlineExceeded && !strings.Contains(err.Error(), "deadline exceeded") {
 			t.Errorf("export error = %v, want the client's deadline exceeded", err)
 		}
 	})
