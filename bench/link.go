@@ -1,4 +1,4 @@
-//go:build cgo
+//go:build cgo && !otelbridge_subprocess
 
 // Package bench holds otelbridge's benchmark suite (`make bench`, not part of `make test`): every
 // figure against a baseline measured in the same run, turned into RESULTS.md by cmd/report.

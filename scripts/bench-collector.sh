@@ -7,12 +7,19 @@
 # The same collector is also built without cgo (issue 14): a copy of the manifest derived here with
 # `rust.mode: dlopen` (the default link, embedded: the library's .so inside the binary, loaded from
 # memory), into build/bench-collector-nocgo, and run with rust.yaml as the variant rust-nocgo.
+# And in subprocess mode (issue 15): a copy with `rust.mode: subprocess` (the default link,
+# embedded: the host program inside the binary, run from memory as the collector's child), into
+# build/bench-collector-subprocess, run with rust.yaml as the variant rust-subprocess.
 #
-# Rounds alternate rust, rust-nocgo, contrib, rust, ...; each starts a fresh collector, sends a
-# warm-up, then a fixed number of spans from concurrent senders, and measures in that window:
+# Rounds alternate rust, rust-nocgo, rust-subprocess, contrib, rust, ...; each starts a fresh
+# collector, sends a warm-up, then a fixed number of spans from concurrent senders, and measures
+# in that window:
 #   spans/s       spans the receiver accepted (its own otelcol_receiver_accepted_spans) / wall time
-#   cpu-s/Mspans  the collector's utime+stime (/proc/<pid>/stat) per million accepted spans
-#   peak-rss-KiB  the collector's VmHWM (/proc/<pid>/status) at the end of the round
+#   cpu-s/Mspans  the collector's CPU time per million accepted spans: utime+stime
+#                 (/proc/<pid>/stat) of the collector and of every process below it (in
+#                 subprocess mode the host program; cutime+cstime too, for one that ended)
+#   peak-rss-KiB  the collector's VmHWM (/proc/<pid>/status) at the end of the round, plus that
+#                 of every process below it (the host program: each process's own peak, summed)
 # Results go to stdout in Go benchmark format (one line per round; take medians), progress to
 # stderr:
 #   BenchmarkCollector/redaction/rust 1 <ns> ns/op <spans/s> spans/s <cpu> cpu-s/Mspans <KiB> peak-rss-KiB
@@ -36,6 +43,7 @@ warmup_spans=${BENCH_COLLECTOR_WARMUP_SPANS:-300000}
 senders=${BENCH_COLLECTOR_SENDERS:-8}
 collector=build/bench-collector/otelcol-bench
 collector_nocgo=build/bench-collector-nocgo/otelcol-bench
+collector_subprocess=build/bench-collector-subprocess/otelcol-bench
 loadgen=bin/loadgen
 workdir=$(mktemp -d "${TMPDIR:-/tmp}/bench-collector.XXXXXX")
 
@@ -72,19 +80,30 @@ run_logged "building $collector (otelbridge-builder)" \
 # The no-cgo manifest: the same file with four lines changed, each checked to be there so that a
 # change to manifest.yaml cannot quietly leave this copy with cgo; cargo paths made absolute, as the
 # copy lives elsewhere.
-manifest_nocgo=$workdir/manifest-nocgo.yaml
-derive() { # derive <pattern> <replacement>: a sed substitution that must match one line
-	grep -qE "$1" "$manifest_nocgo" || die "bench/collector/manifest.yaml has no line matching $1: update the no-cgo derivation"
-	sed -i -E "s|$1|$2|" "$manifest_nocgo"
+derive() { # derive <manifest> <pattern> <replacement>: a sed substitution that must match one line
+	grep -qE "$2" "$1" || die "bench/collector/manifest.yaml has no line matching $2: update the derivation of $(basename "$1")"
+	sed -i -E "s|$2|$3|" "$1"
 }
+manifest_nocgo=$workdir/manifest-nocgo.yaml
 cp bench/collector/manifest.yaml "$manifest_nocgo"
-derive '^(  output_path: build/bench-collector)$' '\1-nocgo'
-derive '^  cgo_enabled: true.*$' '  cgo_enabled: false'
-derive '^  link: static$' '  mode: dlopen # the default link without cgo: embedded'
-derive 'path = "\.\./\.\./' "path = \"$root/"
+derive "$manifest_nocgo" '^(  output_path: build/bench-collector)$' '\1-nocgo'
+derive "$manifest_nocgo" '^  cgo_enabled: true.*$' '  cgo_enabled: false'
+derive "$manifest_nocgo" '^  link: static$' '  mode: dlopen # the default link without cgo: embedded'
+derive "$manifest_nocgo" 'path = "\.\./\.\./' "path = \"$root/"
 run_logged "building $collector_nocgo (otelbridge-builder, rust.mode dlopen)" \
 	env CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target/bench-collector}" \
 	bin/otelbridge-builder --config "$manifest_nocgo"
+# The subprocess manifest: the same four lines, for rust.mode subprocess (built without cgo, with
+# the build tag otelbridge_subprocess the builder adds).
+manifest_subprocess=$workdir/manifest-subprocess.yaml
+cp bench/collector/manifest.yaml "$manifest_subprocess"
+derive "$manifest_subprocess" '^(  output_path: build/bench-collector)$' '\1-subprocess'
+derive "$manifest_subprocess" '^  cgo_enabled: true.*$' '  cgo_enabled: false'
+derive "$manifest_subprocess" '^  link: static$' '  mode: subprocess # the default link: embedded'
+derive "$manifest_subprocess" 'path = "\.\./\.\./' "path = \"$root/"
+run_logged "building $collector_subprocess (otelbridge-builder, rust.mode subprocess)" \
+	env CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target/bench-collector}" \
+	bin/otelbridge-builder --config "$manifest_subprocess"
 run_logged "building $loadgen" bash -c 'cd bench && go build -o ../bin/loadgen ./cmd/loadgen'
 
 source scripts/ports.sh
@@ -128,13 +147,22 @@ round() {
 	collector_pid=""
 
 	# sent=.. requests=.. ns=.. loadgen_cpu_s=.. accepted=.. collector_cpu_s=.. collector_hwm_kib=..
-	local sent ns loadgen_cpu accepted cpu hwm
+	# collector_processes=..
+	local sent ns loadgen_cpu accepted cpu hwm processes
 	sent=$(field sent "$result")
 	ns=$(field ns "$result")
 	loadgen_cpu=$(field loadgen_cpu_s "$result")
 	accepted=$(field accepted "$result")
 	cpu=$(field collector_cpu_s "$result")
 	hwm=$(field collector_hwm_kib "$result")
+	processes=$(field collector_processes "$result")
+	# In subprocess mode the host program's CPU and memory are the collector's: measured only if
+	# loadgen found it below the collector. The other variants run no child.
+	if [[ $variant == *-subprocess ]]; then
+		((processes == 2)) || die "$variant: loadgen measured $processes processes, not the collector and its host program"
+	else
+		((processes == 1)) || die "$variant: loadgen measured $processes processes, not the collector alone"
+	fi
 	[[ "$accepted" == "$sent" ]] || log "$variant: sent $sent spans but the receiver accepted $accepted"
 	((accepted > 0)) || die "$variant: the receiver accepted no span"
 
@@ -143,7 +171,7 @@ round() {
 			secs = ns / 1e9
 			printf "BenchmarkCollector/redaction/%s 1 %.0f ns/op %.0f spans/s %.3f cpu-s/Mspans %d peak-rss-KiB\n",
 				v, ns, n / secs, cpu / (n / 1e6), hwm
-			printf "bench-collector: %-10s %d spans in %.1f s: collector %.1f cores, loadgen %.2f cores\n",
+			printf "bench-collector: %-15s %d spans in %.1f s: collector %.1f cores, loadgen %.2f cores\n",
 				v, n, secs, cpu / secs, lg / secs > "/dev/stderr"
 		}'
 }
@@ -176,5 +204,6 @@ echo "pkg: github.com/otelbridge/otelbridge/bench/collector"
 for ((i = 1; i <= rounds; i++)); do
 	round rust "$collector" rust
 	round rust-nocgo "$collector_nocgo" rust
+	round rust-subprocess "$collector_subprocess" rust
 	round contrib "$collector" contrib
 done

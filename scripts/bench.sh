@@ -4,9 +4,11 @@
 # bench/RESULTS.md. Every figure is a median of several runs, beside a baseline measured in the
 # same run: the machine is shared and noisy. Raw output stays in build/bench/.
 #
-# cgo against no-cgo (issue 14): the empty call and traces at 1,000 spans in BENCH_MODES_ROUNDS
-# alternating rounds (default twice BENCH_COUNT) of two test binaries, one built with cgo and one
-# with CGO_ENABLED=0; the whole collector built both ways (scripts/bench-collector.sh).
+# cgo against no-cgo (issue 14) and in-process against subprocess (issue 15): the empty call and
+# traces at 1 and 1,000 spans in BENCH_MODES_ROUNDS alternating rounds (default twice BENCH_COUNT)
+# of three test binaries, one built with cgo, one with CGO_ENABLED=0, one with CGO_ENABLED=0 and
+# the build tag otelbridge_subprocess (the test library's host program as a child process); the
+# whole collector built the three ways (scripts/bench-collector.sh).
 #
 # BENCH_ALLOCATOR=mimalloc measures the library built with otelbridge-abi's `mimalloc` feature
 # instead (criterion too), into bench/RESULTS-mimalloc.md; the whole-collector and rust2go steps
@@ -46,20 +48,26 @@ echo "==> Go benchmarks (count $count)"
 (cd bench && go test -run '^$' -bench '^BenchmarkMemory$' -benchmem -benchtime 1x -count 3 \
 	-timeout 20m ./...) | tee "$out/go-memory.txt"
 
-# cgo against no-cgo (issue 14): the same benchmarks compiled twice, with cgo (the test library's
-# .a linked) and with CGO_ENABLED=0 (its .so loaded through the shim's purego path), run in
-# alternating rounds (cgo, no-cgo, cgo, ...) so the machine's drift falls on both alike. Each
-# line is tagged with its mode (BenchmarkModes/<cgo|nocgo>/Fixed/abi) for cmd/report.
+# cgo against no-cgo (issue 14) and in-process against subprocess (issue 15): the same
+# benchmarks compiled three times, with cgo (the test library's .a linked), with CGO_ENABLED=0
+# (its .so loaded through the shim's purego path) and with CGO_ENABLED=0 -tags
+# otelbridge_subprocess (every call a round trip to target/release/otelbridge-testlib-host, the
+# test library's host program, over a socket pair), run in alternating rounds (cgo, no-cgo,
+# subprocess, cgo, ...) so the machine's drift falls on all alike. Each line is tagged with its
+# mode (BenchmarkModes/<cgo|nocgo|subprocess>/Fixed/abi) for cmd/report. At 1 span only the
+# unchanged call runs: the per-call cost of a small batch, the rest is measured at 1,000.
 mode_rounds=${BENCH_MODES_ROUNDS:-$((2 * count))}
-echo "==> cgo and no-cgo: $mode_rounds alternating rounds"
+echo "==> cgo, no-cgo and subprocess: $mode_rounds alternating rounds"
 mkdir -p "$out/modes"
 (cd bench && go test -c -o "$out/modes/cgo.test" .)
 (cd bench && CGO_ENABLED=0 go test -c -o "$out/modes/nocgo.test" .)
+(cd bench && CGO_ENABLED=0 go test -c -tags otelbridge_subprocess -o "$out/modes/subprocess.test" .)
 : >"$out/go-modes.txt"
 for ((round = 1; round <= mode_rounds; round++)); do
-	for mode in cgo nocgo; do
+	for mode in cgo nocgo subprocess; do
 		echo "round $round: $mode"
-		for filter in '^BenchmarkFixed$/^abi$' '^BenchmarkCrossing$/^traces$/^1000$/^(rust-(unchanged|edit|rewrite)|go-(copy|marshal))$'; do
+		for filter in '^BenchmarkFixed$/^abi$' '^BenchmarkCrossing$/^traces$/^1$/^rust-unchanged$' \
+			'^BenchmarkCrossing$/^traces$/^1000$/^(rust-(unchanged|edit|rewrite)|go-(copy|marshal))$'; do
 			(cd bench && "$out/modes/$mode.test" -test.run '^$' -test.bench "$filter" -test.benchmem \
 				-test.benchtime 300ms -test.count 1 -test.timeout 30m) |
 				sed -E "s#^Benchmark([A-Za-z0-9]+)/#BenchmarkModes/$mode/\1/#" >>"$out/go-modes.txt"

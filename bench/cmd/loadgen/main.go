@@ -15,17 +15,18 @@
 // threads sampled). Otherwise it first sends -warmup-spans (not measured), then -spans, and
 // prints one line on stdout:
 //
-//	sent=<spans> requests=<n> ns=<elapsed> loadgen_cpu_s=<s> [accepted=<spans>] [collector_cpu_s=<s> collector_hwm_kib=<KiB>]
+//	sent=<spans> requests=<n> ns=<elapsed> loadgen_cpu_s=<s> [accepted=<spans>] [collector_cpu_s=<s> collector_hwm_kib=<KiB> collector_processes=<n>]
 //
 // accepted is how many spans the collector's receiver took in the measured window, from its own
 // metrics (otelcol_receiver_accepted_spans at -metrics); collector_cpu_s the user+system CPU the
-// collector (-collector-pid) spent in that window and collector_hwm_kib its peak RSS (VmHWM) at
-// the end, both from /proc.
+// collector (-collector-pid) and every process below it spent in that window and
+// collector_hwm_kib the sum of their peak RSS (VmHWM) at the end, both from /proc
+// (proctree.go); collector_processes how many processes that is at the end: 1, or 2 for a
+// collector in subprocess mode (the collector and its host program).
 package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/rand"
 	"flag"
@@ -97,13 +98,14 @@ func main() {
 
 	requests := (*total + perRequest - 1) / perRequest
 	acceptedBefore := acceptedSpans(*metricsURL)
-	collectorBefore := processCPUSeconds(*pid)
+	collectorBefore, _ := treeCPUSeconds(*pid)
 	before := cpuSeconds()
 	start := time.Now()
 	send(clients, payloads, requests, *timeout)
 	elapsed := time.Since(start)
 	cpu := cpuSeconds() - before
-	collectorCPU := processCPUSeconds(*pid) - collectorBefore
+	collectorAfter, processes := treeCPUSeconds(*pid)
+	collectorCPU := collectorAfter - collectorBefore
 	accepted := acceptedSpans(*metricsURL) - acceptedBefore
 
 	fmt.Printf("sent=%d requests=%d ns=%d loadgen_cpu_s=%.3f", requests*perRequest, requests, elapsed.Nanoseconds(), cpu)
@@ -111,7 +113,7 @@ func main() {
 		fmt.Printf(" accepted=%d", accepted)
 	}
 	if *pid != 0 {
-		fmt.Printf(" collector_cpu_s=%.2f collector_hwm_kib=%d", collectorCPU, peakRSSKiB(*pid))
+		fmt.Printf(" collector_cpu_s=%.2f collector_hwm_kib=%d collector_processes=%d", collectorCPU, treePeakRSSKiB(*pid), processes)
 	}
 	fmt.Println()
 }
@@ -194,26 +196,6 @@ func acceptedSpans(url string) int64 {
 		fail("the collector's metrics at %s have no otelcol_receiver_accepted_spans", url)
 	}
 	return int64(sum)
-}
-
-// processCPUSeconds is a process's user+system CPU time from /proc/<pid>/stat (0 without a pid).
-func processCPUSeconds(pid int) float64 {
-	if pid == 0 {
-		return 0
-	}
-	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		fail("collector CPU time: %v", err)
-	}
-	// The command name, field 2, is in parentheses and may hold spaces: count from after it.
-	fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
-	// fields[0] is field 3 (state); utime and stime are fields 14 and 15.
-	utime, err1 := strconv.ParseInt(fields[11], 10, 64)
-	stime, err2 := strconv.ParseInt(fields[12], 10, 64)
-	if err1 != nil || err2 != nil {
-		fail("collector CPU time: cannot parse /proc/%d/stat", pid)
-	}
-	return float64(utime+stime) / clockTicks
 }
 
 // clockTicks is USER_HZ, the unit of /proc's CPU times: 100 on every Linux architecture Go runs

@@ -19,7 +19,8 @@ The same calls with the shim built with cgo (the library linked statically, Rust
 into Go on its own threads) and without (` + "`CGO_ENABLED=0`" + `: the library's ` + "`.so`" + ` loaded with
 dlopen, each call through ` + "`purego.SyscallN`" + `, Rust's callbacks queued in the library's event
 queue and drained by one Go goroutine). The Go benchmarks of sections 1 and 2, compiled twice (one
-test binary per mode), run in alternating rounds: cgo, no-cgo, cgo, ... **Edit** excludes the
+test binary per mode; a third, subprocess mode's, is section 9's), run in alternating rounds:
+cgo, no-cgo, subprocess, cgo, ... **Edit** excludes the
 batch's copy (go-copy, measured in the same round; the median of the differences). Go's marshal
 alone calls no Rust: it is the control, how far the two binaries differ by noise alone. The whole
 collector of section 4 built twice by otelbridge-builder, from bench/collector/manifest.yaml (cgo,

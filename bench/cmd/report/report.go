@@ -42,6 +42,7 @@ func writeReport(w *strings.Builder, f *figures, m machineInfo, command, allocat
 	writeRust2go(w, f)
 	writeSoak(w, f, target)
 	writeModes(w, f, target)
+	writeSubprocess(w, f, target)
 
 	w.WriteString("## Targets\n\n| Target | Measured | |\n| --- | --- | --- |\n")
 	w.WriteString(strings.Join(targets, "\n"))
