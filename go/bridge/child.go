@@ -67,6 +67,13 @@ func startChild(gen uint64, program string, name string) (*child, error) {
 	if err != nil {
 		return nil, fmt.Errorf("otelbridge: starting %s: socketpair: %w", name, err)
 	}
+	// Our end is non-blocking, so its reads and writes wait in Go's network poller: a goroutine
+	// that waits there holds no thread, and wakes without a thread hand-off.
+	if err := unix.SetNonblock(fds[0], true); err != nil {
+		unix.Close(fds[0])
+		unix.Close(fds[1])
+		return nil, fmt.Errorf("otelbridge: starting %s: %w", name, err)
+	}
 	ours, theirs := os.NewFile(uintptr(fds[0]), "otelbridge-host"), os.NewFile(uintptr(fds[1]), "otelbridge-host")
 	defer theirs.Close()
 	c := &child{

@@ -15,10 +15,10 @@
 //!
 //! Inside, each frame becomes a call of the same ABI function an in-process host makes, so the
 //! collector gets byte for byte what it would get in-process. Threads, all named
-//! `otelbridge-host-*`: a reader (answers PING, does CANCEL, FREE, CONSUMED and MARK at once), a
-//! writer (the one owner of the socket's sending side), workers (every other request: a
-//! component's first poll may block its thread), and, once the handshake has succeeded, an event
-//! thread that drains the library's event queue into frames.
+//! `otelbridge-host-*`: a reader (answers PING, does CANCEL, FREE, CONSUMED and MARK at once),
+//! workers (every other request: a component's first poll may block its thread), and, once the
+//! handshake has succeeded, an event thread that drains the library's event queue into frames.
+//! Each writes its own frames to the socket, under a lock (`writer`).
 
 use std::ffi::OsStr;
 use std::fmt;
@@ -133,7 +133,7 @@ fn take_socket() -> io::Result<(UnixStream, UnixStream)> {
 
 /// Starts the threads and reads until the collector goes, says BYE, or breaks the protocol.
 fn run(input: UnixStream, output: UnixStream) -> io::Result<Ending> {
-    let (out, writer) = writer::start(output)?;
+    let out = Outbox::new(output);
     let pool = Pool::start(
         workers::base_workers(),
         workers::MAX_WORKERS,
@@ -151,7 +151,7 @@ fn run(input: UnixStream, output: UnixStream) -> io::Result<Ending> {
     let reader = spawn("otelbridge-host-reader".into(), None, move || {
         let ending = reader::read(host, input);
         if let Ending::Bye = ending {
-            host.finish(writer);
+            host.finish();
         }
         ending
     })?;
@@ -182,17 +182,17 @@ impl Host {
     }
 
     /// After BYE: answers every request read before it, forwards the events queued by then, and
-    /// waits until the writer has written and flushed it all.
-    fn finish(&self, writer: JoinHandle<()>) {
+    /// waits until it is all written and flushed.
+    fn finish(&self) {
         self.pool.wait_drained();
         if *self.events.lock().unwrap_or_else(PoisonError::into_inner) {
-            // The event thread drains what is queued, then stops the writer.
+            // The event thread drains what is queued, then stops the output.
             otelbridge_v1_events_close();
         } else {
             self.out.stop();
         }
-        // The writer exits the process itself if the socket breaks: joining it cannot fail.
-        let _ = writer.join();
+        // A write that fails exits the process itself.
+        self.out.wait_stopped();
     }
 }
 

@@ -23,7 +23,7 @@ pub(super) fn start(host: &'static Host) -> std::io::Result<()> {
     spawn("otelbridge-host-events".into(), None, move || forward(host)).map(drop)
 }
 
-/// Forwards events until the queue is closed (after BYE), then lets the writer finish.
+/// Forwards events until the queue is closed (after BYE), then flushes and stops the output.
 fn forward(host: &'static Host) {
     let mut batch: [OtbEvent; BATCH] = std::array::from_fn(|_| events::empty());
     loop {

@@ -1,29 +1,50 @@
-//! The one thread that writes to the socket. Every other thread queues whole frames; the writer
-//! writes them in the order they were queued, and flushes whenever the queue is momentarily
-//! empty, so frames that come together under load leave together.
+//! Writing frames to the socket. The thread that has a frame writes it itself, under a lock:
+//! handing it to a writer thread cost every call one more wake-up on its way back to the
+//! collector. The last of the threads waiting to write flushes, so frames that come together
+//! under load leave together.
 
 use std::io::{BufWriter, Write};
 use std::os::unix::net::UnixStream;
-use std::sync::mpsc::{Receiver, Sender, channel};
-use std::thread::JoinHandle;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
-use super::{spawn, wire};
+use super::wire;
 
-/// What the writer is asked to do.
-enum Outgoing {
-    /// Write a frame.
-    Frame(Vec<u8>),
-    /// Write what was queued before, flush, and end.
-    Stop,
+/// The socket's writing end, shared by every thread.
+pub(super) struct Outbox {
+    out: Mutex<Writer>,
+    /// Threads that have a frame to write: the last one flushes.
+    waiting: AtomicUsize,
+    /// Signalled once stop has flushed.
+    stopped: Condvar,
 }
 
-/// Where frames are queued for the writer.
-pub(super) struct Outbox {
-    queue: Sender<Outgoing>,
+struct Writer {
+    socket: BufWriter<UnixStream>,
+    /// After stop: nothing more is written.
+    stopped: bool,
 }
 
 impl Outbox {
-    /// Queues a frame. One that no frame can hold is never written (the collector would end the
+    /// The writing end of `socket`.
+    pub(super) fn new(socket: UnixStream) -> Outbox {
+        Outbox {
+            out: Mutex::new(Writer {
+                socket: BufWriter::with_capacity(64 << 10, socket),
+                stopped: false,
+            }),
+            waiting: AtomicUsize::new(0),
+            stopped: Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Writer> {
+        // A thread that panicked while writing aborted the process: the lock is never poisoned
+        // in a process that still runs.
+        self.out.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Writes a frame. One that no frame can hold is never written (the collector would end the
     /// connection): it is reported on stderr instead.
     pub(super) fn send(&self, frame: wire::Encoder) {
         match frame.finish() {
@@ -32,49 +53,37 @@ impl Outbox {
         }
     }
 
-    /// Queues a frame already finished.
+    /// Writes a frame already finished; flushes unless another thread is about to write.
     pub(super) fn send_bytes(&self, frame: Vec<u8>) {
-        // Fails only once the writer has stopped, after BYE: nothing is written then.
-        drop(self.queue.send(Outgoing::Frame(frame)));
-    }
-
-    /// Asks the writer to write what is queued, flush and end.
-    pub(super) fn stop(&self) {
-        drop(self.queue.send(Outgoing::Stop));
-    }
-}
-
-/// Starts the writer on `socket`.
-pub(super) fn start(socket: UnixStream) -> std::io::Result<(Outbox, JoinHandle<()>)> {
-    let (queue, queued) = channel();
-    let writer = spawn("otelbridge-host-writer".into(), None, move || {
-        write_all(queued, socket)
-    })?;
-    Ok((Outbox { queue }, writer))
-}
-
-fn write_all(queued: Receiver<Outgoing>, socket: UnixStream) {
-    let mut out = BufWriter::with_capacity(64 << 10, socket);
-    while let Ok(first) = queued.recv() {
-        let mut next = Some(first);
-        while let Some(outgoing) = next {
-            match outgoing {
-                Outgoing::Frame(bytes) => {
-                    if out.write_all(&bytes).is_err() {
-                        collector_gone();
-                    }
-                }
-                Outgoing::Stop => {
-                    if out.flush().is_err() {
-                        collector_gone();
-                    }
-                    return;
-                }
-            }
-            next = queued.try_recv().ok();
+        self.waiting.fetch_add(1, Ordering::AcqRel);
+        let mut out = self.lock();
+        let last = self.waiting.fetch_sub(1, Ordering::AcqRel) == 1;
+        if out.stopped {
+            return;
         }
-        if out.flush().is_err() {
+        if out.socket.write_all(&frame).is_err() || (last && out.socket.flush().is_err()) {
             collector_gone();
+        }
+    }
+
+    /// Flushes what was written and writes nothing more (after BYE).
+    pub(super) fn stop(&self) {
+        let mut out = self.lock();
+        if out.socket.flush().is_err() {
+            collector_gone();
+        }
+        out.stopped = true;
+        self.stopped.notify_all();
+    }
+
+    /// Waits until stop has flushed.
+    pub(super) fn wait_stopped(&self) {
+        let mut out = self.lock();
+        while !out.stopped {
+            out = self
+                .stopped
+                .wait(out)
+                .unwrap_or_else(PoisonError::into_inner);
         }
     }
 }
