@@ -46,7 +46,8 @@ type child struct {
 	cause   string
 	nextReq uint64
 
-	// exited is closed once the process has exited and every request has failed.
+	// exited is closed once the process has exited, every request has failed, and the
+	// supervisor has arranged the next run.
 	exited chan struct{}
 }
 
@@ -185,8 +186,8 @@ func (c *child) wait() {
 		}
 		return true
 	})
-	close(c.exited)
 	supervisor.childExited(c)
+	close(c.exited)
 }
 
 // describeExit says how a process ended: "was killed by signal SIGABRT (aborted)".

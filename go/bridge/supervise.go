@@ -110,13 +110,25 @@ func (s *hostSupervisor) current() *child {
 // ready is the run for a call that should rather wait for the next run than fail (reading
 // configs, creating instances: a reload during a restart), up to hostCallTimeout.
 func (s *hostSupervisor) ready() *child {
+	run := s.current()
+	if run.alive() {
+		return run
+	}
+	timeout := time.NewTimer(hostCallTimeout)
+	defer timeout.Stop()
+	// Once the run has exited, the supervisor has arranged the next (childExited).
+	select {
+	case <-run.exited:
+	case <-timeout.C:
+		return s.current()
+	}
 	s.mu.Lock()
-	run, up := s.run, s.up
+	up := s.up
 	s.mu.Unlock()
-	if up != nil && !run.alive() {
+	if up != nil {
 		select {
 		case <-up:
-		case <-time.After(hostCallTimeout):
+		case <-timeout.C:
 		}
 	}
 	return s.current()
