@@ -87,6 +87,18 @@ func awaitEvents(ctx context.Context) {
 	case <-timer.C:
 		marks.Delete(mark)
 	case <-ctx.Done():
-		marks.Delete(mark)
+		// A shutdown whose deadline has passed still gives the events already on their way
+		// (the last log lines, a warning about tasks it aborted) a moment to reach the
+		// instance's logger instead of the default one.
+		grace := time.NewTimer(awaitEventsGrace)
+		defer grace.Stop()
+		select {
+		case <-done:
+		case <-grace.C:
+			marks.Delete(mark)
+		}
 	}
 }
+
+// awaitEventsGrace is how long awaitEvents still waits once its ctx has ended.
+const awaitEventsGrace = 250 * time.Millisecond

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"go.opentelemetry.io/collector/consumer/consumertest"
+
+	"github.com/otelbridge/otelbridge/go/bridge"
 )
 
 // What loading and running Rust does to the process as a whole, measured in a child process of
@@ -51,10 +53,12 @@ func processChild() int {
 	}
 	cycle()
 	report.CaughtRunning = procStatus("SigCgt")
-	report.ThreadsWarm = atoi(procStatus("Threads"))
+	// Threads are counted where Rust runs: this process, or the host program in subprocess mode.
+	rust := bridge.RustProcessID()
+	report.ThreadsWarm = atoi(procStatusOf(rust, "Threads"))
 	for range 20 {
 		cycle()
-		report.ThreadsCycles = append(report.ThreadsCycles, atoi(procStatus("Threads")))
+		report.ThreadsCycles = append(report.ThreadsCycles, atoi(procStatusOf(rust, "Threads")))
 	}
 	report.CaughtAfter = procStatus("SigCgt")
 	if err := json.NewEncoder(os.Stdout).Encode(report); err != nil {
@@ -104,8 +108,11 @@ func TestThreadsReturnToTheirCountAfterEachShutdown(t *testing.T) {
 	}
 }
 
-func procStatus(field string) string {
-	status, err := os.ReadFile("/proc/self/status")
+func procStatus(field string) string { return procStatusOf(os.Getpid(), field) }
+
+// procStatusOf reads a field of /proc/<pid>/status.
+func procStatusOf(pid int, field string) string {
+	status, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
 	if err != nil {
 		return ""
 	}
