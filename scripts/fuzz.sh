@@ -25,13 +25,14 @@ long) seconds=${FUZZ_SECONDS:-600} ;;
 esac
 
 rust_targets=(config_json context_records otlp_views edits abi_consume otlphttp_request)
-# module directory, package, fuzz test
+# module directory, package, fuzz test, and build tags if it needs any
 go_targets=(
 	"go/shimtest . FuzzTracesThroughRust"
 	"go/shimtest . FuzzConfigThroughRust"
 	"go/shimtest . FuzzClientMetadataReachesRust"
 	"go ./internal/edits FuzzApply"
 	"go ./bridge FuzzDecodeContext"
+	"go ./bridge FuzzHostFrames otelbridge_subprocess"
 )
 
 tools=$root/build/tools
@@ -93,11 +94,11 @@ for target in "${rust_targets[@]}"; do
 done
 
 for entry in "${go_targets[@]}"; do
-	read -r module package target <<<"$entry"
+	read -r module package target tags <<<"$entry"
 	echo "fuzzing $target (Go) for ${seconds}s"
 	log=$work/$target.log
 	status=0
-	(cd "$module" && go test -run '^$' -fuzz "^$target\$" -fuzztime "${seconds}s" \
+	(cd "$module" && go test -tags "${tags:-}" -run '^$' -fuzz "^$target\$" -fuzztime "${seconds}s" \
 		-fuzzminimizetime 2s "$package") >"$log" 2>&1 || status=$?
 	execs=$(grep -o 'execs: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
 	crash=""

@@ -359,7 +359,7 @@ func abiPendingFree(unsafe.Pointer) {}
 func abiConsumeComplete(completion uint64, e *Error) {
 	gen, local := splitGeneration(completion)
 	run := supervisor.current()
-	if run.gen != gen || !run.alive() {
+	if run == nil || run.gen != gen || !run.alive() {
 		// The run that sent the batch has ended, and with it whatever waited for this answer.
 		return
 	}
