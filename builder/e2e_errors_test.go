@@ -144,7 +144,7 @@ func TestOCBOfAnotherReleaseIsRefused(t *testing.T) {
 func TestAnUnknownCommandIsNamed(t *testing.T) {
 	requireE2E(t)
 	r := runTool(t, builderBinary, "nwe", "processor", "x")
-	if r.exitCode != 2 || !strings.Contains(r.stderr, `unknown command "nwe": the commands are new and releases`) {
+	if r.exitCode != 2 || !strings.Contains(r.stderr, `unknown command "nwe": the commands are new, plugin and releases`) {
 		t.Fatalf("exit %d; want 2 naming the command:\n%s", r.exitCode, r.output())
 	}
 }

@@ -87,13 +87,16 @@ func setUp(m *testing.M) int {
 
 // libraryCrateOutputs are the generated library crates' files in the shared target directory:
 // each output directory has its own crate, otelbridge_dist_<id>, whose library is in release/
-// (libotelbridge_dist_<id>.a) and release/deps (libotelbridge_dist_<id>-<hash>.a, ...).
+// (libotelbridge_dist_<id>.a) and release/deps (libotelbridge_dist_<id>-<hash>.a, ...), and each
+// plugin its own, otelbridge_plugin_<id>.
 func libraryCrateOutputs() map[string]bool {
 	set := map[string]bool{}
 	for _, dir := range []string{"release", filepath.Join("release", "deps")} {
-		names, _ := filepath.Glob(filepath.Join(cargoTargetDir, dir, "*otelbridge_dist_*"))
-		for _, name := range names {
-			set[name] = true
+		for _, pattern := range []string{"*otelbridge_dist_*", "*otelbridge_plugin_*"} {
+			names, _ := filepath.Glob(filepath.Join(cargoTargetDir, dir, pattern))
+			for _, name := range names {
+				set[name] = true
+			}
 		}
 	}
 	return set

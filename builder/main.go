@@ -8,6 +8,10 @@
 // on a line of its own, its v0 and v1 versions ("v0.160.0 v1.66.0").
 //
 // `otelbridge-builder new <kind> <name>` writes a new Rust component crate (see newCommand).
+//
+// `otelbridge-builder plugin --config plugin.yaml` builds a plugin: one shared library of the
+// manifest's cargo modules, with its manifest in an ELF section, and its SHA-256 digest beside it
+// (see pluginCommand).
 package main
 
 import (
@@ -35,8 +39,11 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == "new" {
 		os.Exit(newCommand(os.Args[2:], os.Stdout, os.Stderr))
 	}
+	if len(os.Args) > 1 && os.Args[1] == "plugin" {
+		os.Exit(pluginCommand(os.Args[2:], os.Stderr))
+	}
 	if len(os.Args) > 1 && !strings.HasPrefix(os.Args[1], "-") {
-		fmt.Fprintf(os.Stderr, "otelbridge-builder: unknown command %q: the commands are new and releases; --config FILE builds a collector\n", os.Args[1])
+		fmt.Fprintf(os.Stderr, "otelbridge-builder: unknown command %q: the commands are new, plugin and releases; --config FILE builds a collector\n", os.Args[1])
 		os.Exit(2)
 	}
 	opts := build.Options{Log: os.Stderr, Otelbridge: otelbridgeRoot}
@@ -61,6 +68,30 @@ func main() {
 		fmt.Fprintf(os.Stderr, "otelbridge-builder: %v\n", err)
 		os.Exit(1)
 	}
+}
+
+// pluginCommand is `otelbridge-builder plugin --config FILE`: it builds <dist.output_path>/<dist.name>.so
+// from the manifest's cargo modules (a gomod module is an error), with its manifest in the ELF
+// section .otelbridge.manifest, and <file>.sha256 beside it.
+func pluginCommand(args []string, stderr io.Writer) int {
+	flags := flag.NewFlagSet("otelbridge-builder plugin", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	opts := build.PluginOptions{Log: stderr, Otelbridge: otelbridgeRoot}
+	flags.StringVar(&opts.Config, "config", "", "plugin manifest: the builder manifest's schema, with cargo: modules only")
+	if err := flags.Parse(args); errors.Is(err, flag.ErrHelp) {
+		return 0
+	} else if err != nil {
+		return 2
+	}
+	if opts.Config == "" || flags.NArg() > 0 {
+		fmt.Fprintln(stderr, "usage: otelbridge-builder plugin --config plugin.yaml")
+		return 2
+	}
+	if err := build.Plugin(opts); err != nil {
+		fmt.Fprintf(stderr, "otelbridge-builder plugin: %v\n", err)
+		return 1
+	}
+	return 0
 }
 
 // releases prints the supported window (see the package comment).

@@ -108,11 +108,18 @@ func newRustBuild(m *manifest.Manifest, opts Options, cache string) (*rustBuild,
 	if err != nil {
 		return nil, err
 	}
-	targetDir, err := toolchain.TargetDir(cache)
+	linkage, err := linkageOf(m.Rust)
 	if err != nil {
 		return nil, err
 	}
-	linkage, err := linkageOf(m.Rust)
+	lib := fmt.Sprintf("%s_%x", linkName, sha256.Sum256([]byte(out)))[:len(linkName)+1+12]
+	return newRustBuildOf(m, opts, cache, out, filepath.Join(out, "otelbridge"), linkage, lib)
+}
+
+// newRustBuildOf is a build of the manifest's cargo modules into the library crate lib, which is
+// generated under work; out is the output directory.
+func newRustBuildOf(m *manifest.Manifest, opts Options, cache, out, work string, linkage generate.Linkage, lib string) (*rustBuild, error) {
+	targetDir, err := toolchain.TargetDir(cache)
 	if err != nil {
 		return nil, err
 	}
@@ -124,9 +131,9 @@ func newRustBuild(m *manifest.Manifest, opts Options, cache string) (*rustBuild,
 		return nil, fmt.Errorf("no otelbridge checkout at %q: set rust.otelbridge in the manifest to its path", root)
 	}
 	b := &rustBuild{
-		opts: opts, manifest: m, root: root, out: out, work: filepath.Join(out, "otelbridge"), linkage: linkage,
+		opts: opts, manifest: m, root: root, out: out, work: work, linkage: linkage,
 		rust: toolchain.Cargo{TargetDir: targetDir},
-		lib:  fmt.Sprintf("%s_%x", linkName, sha256.Sum256([]byte(out)))[:len(linkName)+1+12],
+		lib:  lib,
 	}
 	b.hostName = hostProgramName(m.Name)
 	if b.subprocess() {

@@ -89,6 +89,10 @@ type Manifest struct {
 	OutputPath string
 	// OutputPathGiven tells whether the manifest gives dist.output_path.
 	OutputPathGiven bool
+	// Version is dist.version as written (a plugin's manifest records it).
+	Version string
+	// Plugin tells whether the manifest was loaded as a plugin's (LoadPlugin).
+	Plugin bool
 	// BuildTags is dist.build_tags as written: Derive adds SubprocessTag to it in subprocess mode.
 	BuildTags string
 	// Modules are every entry of the five component lists, in Kinds order, then index order.
@@ -186,8 +190,25 @@ func Load(path string) (*Manifest, error) {
 	return loadWith(path, FindCCompiler)
 }
 
+// LoadPlugin reads the manifest of a plugin (`otelbridge-builder plugin`): the same schema, of
+// which a plugin takes dist.name (its file's name), dist.output_path, dist.version, the cargo
+// modules of the five component lists and the rust section but rust.mode and rust.link (a plugin
+// is always a shared library). A gomod module, a Go-only key (providers, converters, telemetry,
+// replaces, excludes, conf_resolver), rust.mode, rust.link, a missing dist.name, or no cargo
+// module at all is an error naming it.
+// Rust.Mode and Rust.Link are left empty.
+func LoadPlugin(path string) (*Manifest, error) {
+	return loadAs(path, FindCCompiler, true)
+}
+
 // loadWith is Load, with findCC telling whether a C compiler exists.
 func loadWith(path string, findCC CCompiler) (*Manifest, error) {
+	return loadAs(path, findCC, false)
+}
+
+// loadAs is Load, or LoadPlugin when plugin is set, with findCC telling whether a C compiler
+// exists.
+func loadAs(path string, findCC CCompiler, plugin bool) (*Manifest, error) {
 	file, err := filepath.Abs(path)
 	if err != nil {
 		return nil, err
@@ -214,7 +235,7 @@ func loadWith(path string, findCC CCompiler) (*Manifest, error) {
 	}
 	problems := decodeProblems(decoder.Decode(raw))
 
-	m := &Manifest{File: file, Raw: raw, Name: doc.Dist.Name, BuildTags: doc.Dist.BuildTags}
+	m := &Manifest{File: file, Raw: raw, Name: doc.Dist.Name, Version: doc.Dist.Version, BuildTags: doc.Dist.BuildTags, Plugin: plugin}
 	if m.Name == "" {
 		m.Name = goBinaryName(doc.Dist.Module)
 	}
@@ -228,6 +249,9 @@ func loadWith(path string, findCC CCompiler) (*Manifest, error) {
 	}
 	m.Rust = rustFrom(doc.Rust, filepath.Dir(file))
 	m.Warnings = m.warnings(meta.Unused)
+	if plugin {
+		m.Warnings = append(m.Warnings, pluginWarnings(raw)...)
+	}
 
 	problems = append(problems, m.validate(&doc, undecoded(problems), findCC)...)
 	if len(problems) > 0 {

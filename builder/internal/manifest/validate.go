@@ -26,6 +26,12 @@ func (m *Manifest) validate(doc *document, undecoded []string, findCC CCompiler)
 		switch {
 		case broken(fmt.Sprintf("%s[%d]", module.Kind, module.Index)):
 			continue
+		case m.Plugin && module.GoMod != "":
+			problems = append(problems, fmt.Errorf("%s: gomod %s cannot be in a plugin, which holds Rust components only (cargo:); build Go components into the collector", module, module.GoMod))
+			continue
+		case m.Plugin && module.Cargo == "":
+			problems = append(problems, fmt.Errorf("%s: missing cargo specification", module))
+			continue
 		case module.GoMod != "" && module.Cargo != "":
 			problems = append(problems, fmt.Errorf("%s: has both gomod and cargo; use one", module))
 			continue
@@ -45,6 +51,11 @@ func (m *Manifest) validate(doc *document, undecoded []string, findCC CCompiler)
 			continue
 		}
 		keys[dep.Key] = module
+	}
+	if m.Plugin {
+		// No Go side: no collector release, no Go-only lists, no rust.mode.
+		problems = append(problems, m.validatePlugin(doc, broken)...)
+		return append(problems, validateRust(doc.Rust, dir)...)
 	}
 	var releaseProblems []error
 	m.Release, m.ReleaseNamed, releaseProblems = readRelease(m.Raw, broken)

@@ -177,9 +177,9 @@ func describeOver(conn net.Conn, abiMajor, abiMinor uint32) ([]Component, error)
 	var components []Component
 	for i := uint32(0); i < count && r.err == nil; i++ {
 		typ := r.bytes()
-		kind, signals, _, stability := r.u32(), r.u32(), r.u32(), r.u32() // signals_out unused
+		kind, signals, signalsOut, stability := r.u32(), r.u32(), r.u32(), r.u32()
 		components = append(components, Component{
-			Type: string(typ), Kind: kindNames[strconv.FormatUint(uint64(kind), 10)], Signals: signals, Stability: stability,
+			Type: string(typ), Kind: kindNames[strconv.FormatUint(uint64(kind), 10)], Signals: signals, SignalsOut: signalsOut, Stability: stability,
 		})
 	}
 	if r.err != nil {
