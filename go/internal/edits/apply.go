@@ -51,10 +51,13 @@ func apply(b batch, wire []byte) error {
 		switch e.op {
 		case opSet:
 			m, _ := b.attributes(e.at)
-			e.setValue(m.PutEmpty(string(e.key)))
+			key, _ := existingKey(m, string(e.key))
+			e.setValue(m.PutEmpty(key))
 		case opRemove:
 			m, _ := b.attributes(e.at)
-			m.Remove(string(e.key))
+			if key, ok := existingKey(m, string(e.key)); ok {
+				m.Remove(key)
+			}
 		case opSetBody:
 			v, _ := b.body(e.at)
 			e.setValue(v)
