@@ -51,13 +51,10 @@ func apply(b batch, wire []byte) error {
 		switch e.op {
 		case opSet:
 			m, _ := b.attributes(e.at)
-			key, _ := existingKey(m, string(e.key))
-			e.setValue(m.PutEmpty(key))
+			e.setValue(m.PutEmpty(existingKey(m, string(e.key))))
 		case opRemove:
 			m, _ := b.attributes(e.at)
-			if key, ok := existingKey(m, string(e.key)); ok {
-				m.Remove(key)
-			}
+			m.Remove(existingKey(m, string(e.key)))
 		case opSetBody:
 			v, _ := b.body(e.at)
 			e.setValue(v)

@@ -11,21 +11,25 @@ import (
 // String::from_utf8_lossy), as pdata keeps it as sent: an edit naming an attribute key is
 // Rust's reading of it. existingKey finds the key as Go holds it.
 
-// existingKey returns the key of m's attribute that Rust reads as key: key itself, or a key
-// that is not UTF-8 and reads as key once made valid. ok is false when m has neither.
-func existingKey(m pcommon.Map, key string) (string, bool) {
-	if _, ok := m.Get(key); ok || !strings.ContainsRune(key, utf8.RuneError) {
-		return key, ok
+// existingKey returns the key of m's attribute that Rust reads as key: key itself, unless m
+// has no attribute of that key but one whose key is not UTF-8 and reads as key once made valid.
+// Keys without U+FFFD (nearly all) cost one scan of the key.
+func existingKey(m pcommon.Map, key string) string {
+	if !strings.ContainsRune(key, utf8.RuneError) {
+		return key
 	}
-	found, ok := "", false
+	if _, ok := m.Get(key); ok {
+		return key
+	}
+	found := key
 	m.Range(func(k string, _ pcommon.Value) bool {
 		if !utf8.ValidString(k) && lossyUTF8(k) == key {
-			found, ok = k, true
+			found = k
 			return false
 		}
 		return true
 	})
-	return found, ok
+	return found
 }
 
 // lossyUTF8 is Rust's String::from_utf8_lossy: each maximal invalid subsequence (Unicode's
