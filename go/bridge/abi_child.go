@@ -324,10 +324,15 @@ func abiInstanceFree(handle unsafe.Pointer) {
 	run, number := inst.run, inst.number
 	inst.mu.Unlock()
 	if run != nil && run.alive() {
-		e := wire.Begin(nil, wire.Free)
-		e.U64(number)
-		run.send(e.Finish(0), nil)
+		run.free(number)
 	}
+}
+
+// free releases instance number in the run.
+func (c *child) free(number uint64) {
+	e := wire.Begin(nil, wire.Free)
+	e.U64(number)
+	c.send(e.Finish(0), nil)
 }
 
 func abiPendingAttach(pending unsafe.Pointer, waiter uintptr, result *otbResult) uint32 {

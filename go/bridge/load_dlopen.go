@@ -5,8 +5,6 @@ package bridge
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 
@@ -27,7 +25,7 @@ func loadLibrary() (string, error) {
 	memory := -1
 	switch {
 	case src.content != nil:
-		fd, err := memoryFile(src)
+		fd, err := memoryFile(src, "the Rust library")
 		if err != nil {
 			return "", err
 		}
@@ -38,7 +36,7 @@ func loadLibrary() (string, error) {
 		name = "the Rust library " + src.name + " (embedded in the binary)"
 	case src.path != "":
 		var err error
-		if path, err = besideExecutable(src.path); err != nil {
+		if path, err = besideExecutable(src.path, "the Rust library"); err != nil {
 			return "", err
 		}
 		name = "the Rust library " + path
@@ -75,40 +73,4 @@ func dlopen(path string) (uintptr, error) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	return purego.Dlopen(path, purego.RTLD_NOW|purego.RTLD_LOCAL)
-}
-
-// besideExecutable resolves a relative library path against the directory of the running
-// executable, never the working directory.
-func besideExecutable(path string) (string, error) {
-	if filepath.IsAbs(path) {
-		return path, nil
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		return "", fmt.Errorf("otelbridge: finding the Rust library %s beside the executable: %w", path, err)
-	}
-	if resolved, err := filepath.EvalSymlinks(exe); err == nil {
-		exe = resolved
-	}
-	return filepath.Join(filepath.Dir(exe), path), nil
-}
-
-// memoryFile writes an embedded library into an anonymous memory file, closed on exec.
-func memoryFile(src librarySource) (int, error) {
-	fd, err := unix.MemfdCreate(src.name, unix.MFD_CLOEXEC)
-	if err != nil {
-		return -1, fmt.Errorf("otelbridge: loading the Rust library %s embedded in the binary: memfd_create: %w", src.name, err)
-	}
-	for rest := src.content; len(rest) > 0; {
-		n, err := unix.Write(fd, rest)
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			unix.Close(fd)
-			return -1, fmt.Errorf("otelbridge: loading the Rust library %s embedded in the binary: writing it to memory: %w", src.name, err)
-		}
-		rest = rest[n:]
-	}
-	return fd, nil
 }

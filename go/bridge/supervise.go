@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -368,9 +367,7 @@ func (s *hostSupervisor) recreate(run *child, attempts int) {
 			if wasStarted {
 				_ = callAndWait(run, number, wire.CallShutdown)
 			}
-			e := wire.Begin(nil, wire.Free)
-			e.U64(number)
-			run.send(e.Finish(0), nil)
+			run.free(number)
 			continue
 		}
 		inst.run, inst.number, inst.started = run, number, wasStarted
@@ -411,30 +408,18 @@ func hostProgramPath() (string, string, error) {
 	src := hostProgramInUse()
 	switch {
 	case src.content != nil:
-		fd, err := unix.MemfdCreate(src.name, unix.MFD_CLOEXEC)
+		fd, err := memoryFile(src, "the Rust host program")
 		if err != nil {
-			return "", "", fmt.Errorf("otelbridge: the Rust host program %s embedded in the binary: memfd_create: %w", src.name, err)
-		}
-		f := os.NewFile(uintptr(fd), src.name)
-		if _, err := f.Write(src.content); err != nil {
-			f.Close()
-			return "", "", fmt.Errorf("otelbridge: the Rust host program %s embedded in the binary: writing it to memory: %w", src.name, err)
+			return "", "", err
 		}
 		// Kept open for the life of the process: every run execs it again, and a file the
 		// garbage collector closed would leave its number to another.
-		embeddedProgram = f
+		embeddedProgram = os.NewFile(uintptr(fd), src.name)
 		return fmt.Sprintf("/proc/self/fd/%d", fd), src.name, nil
 	case src.path != "":
-		path := src.path
-		if !filepath.IsAbs(path) {
-			exe, err := os.Executable()
-			if err != nil {
-				return "", "", fmt.Errorf("otelbridge: finding the Rust host program %s beside the executable: %w", path, err)
-			}
-			if resolved, err := filepath.EvalSymlinks(exe); err == nil {
-				exe = resolved
-			}
-			path = filepath.Join(filepath.Dir(exe), path)
+		path, err := besideExecutable(src.path, "the Rust host program")
+		if err != nil {
+			return "", "", err
 		}
 		if err := unix.Access(path, unix.X_OK); err != nil {
 			return "", "", fmt.Errorf("otelbridge: the Rust host program %s: %w", path, err)
